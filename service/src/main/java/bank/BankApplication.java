@@ -1,0 +1,84 @@
+package bank;
+
+import bank.accounts.AccountResource;
+import bank.accounts.AccountService;
+import bank.db.Database;
+import bank.docs.ApiDocs;
+import bank.http.ProblemMappers;
+import bank.http.RequestLog;
+import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKeyPurger;
+import bank.ledger.LedgerService;
+import bank.ledger.TransactionResource;
+import bank.simulate.SimulateCommand;
+import bank.telemetry.BankMetrics;
+import bank.transfers.TransferResource;
+import bank.transfers.TransferService;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.migrations.MigrationsBundle;
+import org.jdbi.v3.core.Jdbi;
+
+public class BankApplication extends Application<BankConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new BankApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "bank-api";
+    }
+
+    @Override
+    public void initialize(Bootstrap<BankConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        JsonSettings.apply(bootstrap.getObjectMapper());
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(BankConfiguration configuration) {
+                return configuration.getDataSourceFactory();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return Database.CHANGELOG;
+            }
+        });
+        ApiDocs.addAssets(bootstrap);
+        bootstrap.addCommand(new SimulateCommand());
+    }
+
+    @Override
+    public void run(BankConfiguration config, Environment environment) throws Exception {
+        DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
+        ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
+        if (config.isMigrateOnStart()) {
+            Database.migrate(dataSource);
+        }
+        Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
+
+        BankMetrics metrics = new BankMetrics();
+        Idempotency idempotency = new Idempotency(jdbi, environment.getObjectMapper(), config.getIdempotency());
+        AccountService accounts = new AccountService(jdbi, metrics);
+        LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
+        TransferService transfers = new TransferService(jdbi, ledger, metrics);
+
+        environment.jersey().register(new AccountResource(accounts, idempotency));
+        environment.jersey().register(new TransactionResource(ledger, idempotency));
+        environment.jersey().register(new TransferResource(transfers, idempotency));
+        ProblemMappers.all().forEach(environment.jersey()::register);
+        environment.jersey().register(new RequestLog());
+        ApiDocs.register(environment);
+
+        environment.lifecycle().manage(new IdempotencyKeyPurger(idempotency,
+                environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),
+                config.getIdempotency()));
+    }
+}

@@ -1,0 +1,52 @@
+package bank;
+
+import bank.idempotency.IdempotencyConfig;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+public class BankConfiguration extends Configuration {
+
+    @Valid
+    @NotNull
+    private DataSourceFactory database = new DataSourceFactory();
+
+    /** Applies pending schema migrations before the server starts accepting requests. */
+    private boolean migrateOnStart = true;
+
+    @Valid
+    @NotNull
+    private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @JsonProperty("database")
+    public DataSourceFactory getDataSourceFactory() {
+        return database;
+    }
+
+    @JsonProperty("database")
+    public void setDataSourceFactory(DataSourceFactory database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public boolean isMigrateOnStart() {
+        return migrateOnStart;
+    }
+
+    @JsonProperty
+    public void setMigrateOnStart(boolean migrateOnStart) {
+        this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public IdempotencyConfig getIdempotency() {
+        return idempotency;
+    }
+
+    @JsonProperty
+    public void setIdempotency(IdempotencyConfig idempotency) {
+        this.idempotency = idempotency;
+    }
+}

@@ -1,0 +1,85 @@
+package bank.accounts;
+
+import bank.http.Ids;
+import bank.http.Page;
+import bank.http.PageRequest;
+import bank.idempotency.Created;
+import bank.idempotency.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+
+@Path("/v1/accounts")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Accounts")
+public class AccountResource {
+
+    private final AccountService accounts;
+    private final Idempotency idempotency;
+
+    public AccountResource(AccountService accounts, Idempotency idempotency) {
+        this.accounts = accounts;
+        this.idempotency = idempotency;
+    }
+
+    public static URI location(UUID id) {
+        return URI.create("/v1/accounts/" + id);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Open an account", description = "Opens an account with a zero balance.")
+    @ApiResponse(responseCode = "201", description = "Opened",
+            content = @Content(schema = @Schema(implementation = Account.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequest")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/RequestInProgress")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
+    public Response open(
+            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @NotNull @Valid OpenAccountRequest request) {
+        return idempotency.run(key, "POST /v1/accounts", request, tx -> {
+            Account account = accounts.open(tx, request);
+            return new Created(location(account.id()), account);
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get an account")
+    @ApiResponse(responseCode = "200", description = "The account",
+            content = @Content(schema = @Schema(implementation = Account.class)))
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    public Account get(@PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id) {
+        return accounts.get(Ids.pathId(id, "account"));
+    }
+
+    @GET
+    @Operation(summary = "List accounts", description = "Oldest first. Pass the `next` cursor of a page as `after` "
+            + "to get the following page; `next` is null on the last page.")
+    @ApiResponse(responseCode = "200", description = "A page of accounts")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
+    public Page<Account> list(
+            @QueryParam("limit") @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200",
+                    defaultValue = "50")) String limit,
+            @QueryParam("after") @Parameter(schema = @Schema(format = "uuid")) String after) {
+        return accounts.list(PageRequest.parse(limit, after));
+    }
+}

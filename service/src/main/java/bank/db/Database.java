@@ -1,0 +1,99 @@
+package bank.db;
+
+import bank.money.Money;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import java.sql.Connection;
+import java.sql.Types;
+import java.util.Currency;
+import java.util.UUID;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+
+/** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
+public final class Database {
+
+    /** The Liquibase changelog, also used by the {@code db migrate} command. */
+    public static final String CHANGELOG = "migrations.xml";
+
+    private Database() {
+    }
+
+    public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
+        Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
+        jdbi.registerArgument(new MoneyArgument());
+        jdbi.registerArgument(new CurrencyArgument());
+        jdbi.registerArgument(new UuidArgument());
+        jdbi.registerColumnMapper(Money.class, (rs, column, ctx) -> Money.of(rs.getLong(column)));
+        jdbi.registerColumnMapper(Currency.class, (rs, column, ctx) -> Currency.getInstance(rs.getString(column)));
+        jdbi.registerColumnMapper(UUID.class, (rs, column, ctx) -> rs.getObject(column, UUID.class));
+        return jdbi;
+    }
+
+    /** Brings the schema up to date. Liquibase's lock table makes concurrent starts of several instances safe. */
+    public static void migrate(ManagedDataSource dataSource) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            migrate(connection);
+        }
+    }
+
+    private static void migrate(Connection connection) throws Exception {
+        try {
+            liquibase.database.Database database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            Scope.child(Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()),
+                    () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                            .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                            .execute());
+        } finally {
+            // Liquibase leaves autocommit off; the connection goes back to the pool the way it came out.
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static final class MoneyArgument extends AbstractArgumentFactory<Money> {
+        MoneyArgument() {
+            super(Types.BIGINT);
+        }
+
+        @Override
+        protected Argument build(Money value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setLong(position, value.minorUnits());
+        }
+    }
+
+    /** Binds null ids as an untyped parameter so PostgreSQL infers uuid instead of refusing a varchar. */
+    private static final class UuidArgument extends AbstractArgumentFactory<UUID> {
+        UuidArgument() {
+            super(Types.OTHER);
+        }
+
+        @Override
+        protected Argument build(UUID value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setObject(position, value);
+        }
+    }
+
+    private static final class CurrencyArgument extends AbstractArgumentFactory<Currency> {
+        CurrencyArgument() {
+            super(Types.CHAR);
+        }
+
+        @Override
+        protected Argument build(Currency value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setString(position, value.getCurrencyCode());
+        }
+    }
+}

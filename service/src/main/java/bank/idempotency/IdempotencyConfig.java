@@ -1,0 +1,53 @@
+package bank.idempotency;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import java.util.concurrent.TimeUnit;
+
+public class IdempotencyConfig {
+
+    /** How long a key and its response are kept; a retry after that is a new request. */
+    @MinDuration(value = 1, unit = TimeUnit.HOURS)
+    private Duration retention = Duration.hours(24);
+
+    /**
+     * How long an unfinished claim blocks retries with 409 before a retry may take it over. Longer than any
+     * request can run (statement and pool timeouts bound that), so it only fires after a crash.
+     */
+    @MinDuration(value = 10, unit = TimeUnit.SECONDS)
+    private Duration inFlightTimeout = Duration.seconds(60);
+
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration purgeInterval = Duration.minutes(10);
+
+    @JsonProperty
+    public Duration getRetention() {
+        return retention;
+    }
+
+    @JsonProperty
+    public void setRetention(Duration retention) {
+        this.retention = retention;
+    }
+
+    @JsonProperty
+    public Duration getInFlightTimeout() {
+        return inFlightTimeout;
+    }
+
+    @JsonProperty
+    public void setInFlightTimeout(Duration inFlightTimeout) {
+        this.inFlightTimeout = inFlightTimeout;
+    }
+
+    @JsonProperty
+    public Duration getPurgeInterval() {
+        return purgeInterval;
+    }
+
+    @JsonProperty
+    public void setPurgeInterval(Duration purgeInterval) {
+        this.purgeInterval = purgeInterval;
+    }
+}

@@ -1,0 +1,94 @@
+package bank.ledger;
+
+import bank.accounts.Account;
+import bank.accounts.AccountDao;
+import bank.accounts.AccountService;
+import bank.db.UuidV7;
+import bank.http.ApiException;
+import bank.http.Page;
+import bank.http.PageRequest;
+import bank.http.ProblemType;
+import bank.money.Money;
+import bank.telemetry.BankMetrics;
+import bank.telemetry.BankMetrics.Outcome;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The rules of the ledger: a debit never takes a balance below zero, a credit never takes it past the largest
+ * representable amount, and every change of balance is written together with the ledger line that explains it.
+ */
+public class LedgerService {
+
+    private static final UUID AFTER_ALL = new UUID(-1L, -1L);
+
+    private final Jdbi jdbi;
+    private final AccountService accounts;
+    private final BankMetrics metrics;
+
+    public LedgerService(Jdbi jdbi, AccountService accounts, BankMetrics metrics) {
+        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.metrics = metrics;
+    }
+
+    /** Credits or debits one account inside the caller's transaction, holding the account's row lock. */
+    public Transaction post(Handle tx, UUID accountId, PostTransactionRequest request) {
+        List<Account> locked = tx.attach(AccountDao.class).lockInIdOrder(List.of(accountId));
+        if (locked.isEmpty()) {
+            metrics.transaction(request.type().name(), Outcome.REJECTED);
+            throw ApiException.notFound("account");
+        }
+        Transaction line;
+        try {
+            line = record(tx, locked.get(0), request.type(), request.amount(), request.description(), null);
+        } catch (ApiException e) {
+            metrics.transaction(request.type().name(), Outcome.of(e));
+            throw e;
+        }
+        tx.afterCommit(() -> metrics.transaction(request.type().name(), Outcome.OK));
+        return line;
+    }
+
+    /**
+     * Applies one movement to an account whose row the caller has locked, and writes its ledger line.
+     *
+     * @throws ApiException 422 when a debit exceeds the balance or a credit would overflow it
+     */
+    public Transaction record(Handle tx, Account account, TransactionType type, Money amount, String description,
+                              UUID transferId) {
+        Money balance = switch (type) {
+            case CREDIT -> credited(account, amount);
+            case DEBIT -> debited(account, amount);
+        };
+        tx.attach(AccountDao.class).updateBalance(account.id(), balance);
+        return tx.attach(TransactionDao.class)
+                .insert(UuidV7.next(), account.id(), type, amount, balance, description, transferId);
+    }
+
+    public Page<Transaction> history(UUID accountId, PageRequest page) {
+        accounts.get(accountId);
+        return Page.of(jdbi.withExtension(TransactionDao.class,
+                        dao -> dao.pageBefore(accountId, page.after().orElse(AFTER_ALL), page.fetchSize())),
+                page, Transaction::id);
+    }
+
+    private static Money credited(Account account, Money amount) {
+        try {
+            return account.balance().plus(amount);
+        } catch (ArithmeticException e) {
+            throw new ApiException(ProblemType.BALANCE_LIMIT,
+                    "The credit would take the balance of account " + account.id() + " past the largest amount it can hold.");
+        }
+    }
+
+    private static Money debited(Account account, Money amount) {
+        if (account.balance().isLessThan(amount)) {
+            throw new ApiException(ProblemType.INSUFFICIENT_FUNDS,
+                    "The balance of account " + account.id() + " is less than the amount.");
+        }
+        return account.balance().minus(amount);
+    }
+}

@@ -1,0 +1,77 @@
+package bank.ledger;
+
+import bank.http.Ids;
+import bank.http.Page;
+import bank.http.PageRequest;
+import bank.idempotency.Created;
+import bank.idempotency.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+@Path("/v1/accounts/{id}/transactions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Transactions")
+public class TransactionResource {
+
+    private final LedgerService ledger;
+    private final Idempotency idempotency;
+
+    public TransactionResource(LedgerService ledger, Idempotency idempotency) {
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Credit or debit an account",
+            description = "A DEBIT larger than the balance is refused with 422 and writes nothing.")
+    @ApiResponse(responseCode = "201", description = "Posted",
+            content = @Content(schema = @Schema(implementation = Transaction.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequest")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/RequestInProgress")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
+    public Response post(
+            @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
+            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @NotNull @Valid PostTransactionRequest request) {
+        UUID accountId = Ids.pathId(id, "account");
+        return idempotency.run(key, "POST /v1/accounts/" + accountId + "/transactions", request, tx -> {
+            Transaction line = ledger.post(tx, accountId, request);
+            return Created.withoutLocation(line);
+        });
+    }
+
+    @GET
+    @Operation(summary = "List an account's transactions", description = "Newest first. Pass the `next` cursor "
+            + "of a page as `after` to get the following page; `next` is null on the last page.")
+    @ApiResponse(responseCode = "200", description = "A page of transactions")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
+    public Page<Transaction> list(
+            @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
+            @QueryParam("limit") @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200",
+                    defaultValue = "50")) String limit,
+            @QueryParam("after") @Parameter(schema = @Schema(format = "uuid")) String after) {
+        UUID accountId = Ids.pathId(id, "account");
+        return ledger.history(accountId, PageRequest.parse(limit, after));
+    }
+}

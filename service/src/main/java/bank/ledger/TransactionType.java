@@ -1,0 +1,5 @@
+package bank.ledger;
+
+public enum TransactionType {
+    CREDIT, DEBIT
+}

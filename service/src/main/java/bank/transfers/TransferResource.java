@@ -1,0 +1,68 @@
+package bank.transfers;
+
+import bank.http.Ids;
+import bank.idempotency.Created;
+import bank.idempotency.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+@Path("/v1/transfers")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Transfers")
+public class TransferResource {
+
+    private final TransferService transfers;
+    private final Idempotency idempotency;
+
+    public TransferResource(TransferService transfers, Idempotency idempotency) {
+        this.transfers = transfers;
+        this.idempotency = idempotency;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Transfer money between two accounts",
+            description = "Debits one account and credits the other atomically. Both accounts must hold the same "
+                    + "currency. Refused transfers (422, 404) write nothing.")
+    @ApiResponse(responseCode = "201", description = "Transferred",
+            content = @Content(schema = @Schema(implementation = Transfer.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequest")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/RequestInProgress")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
+    public Response transfer(
+            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @NotNull @Valid TransferRequest request) {
+        return idempotency.run(key, "POST /v1/transfers", request, tx -> {
+            Transfer transfer = transfers.transfer(tx, request);
+            return new Created(URI.create("/v1/transfers/" + transfer.id()), transfer);
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a transfer")
+    @ApiResponse(responseCode = "200", description = "The transfer",
+            content = @Content(schema = @Schema(implementation = Transfer.class)))
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    public Transfer get(@PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id) {
+        return transfers.get(Ids.pathId(id, "transfer"));
+    }
+}
