@@ -39,7 +39,6 @@ public class BankApplication extends Application<BankConfiguration> {
     public void initialize(Bootstrap<BankConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
-        JsonSettings.apply(bootstrap.getObjectMapper());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(BankConfiguration configuration) {
@@ -57,6 +56,8 @@ public class BankApplication extends Application<BankConfiguration> {
 
     @Override
     public void run(BankConfiguration config, Environment environment) throws Exception {
+        // Strict only from here on: the same mapper has already read config.yml, where "8080" must stay a port.
+        JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
         ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
         if (config.isMigrateOnStart()) {

@@ -1,0 +1,109 @@
+package bank.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A throw-away PostgreSQL database on the server named by {@code TEST_DATABASE_URL} (default
+ * {@code jdbc:postgresql://localhost:5432/bank_test}, user and password from {@code TEST_DATABASE_USER} and
+ * {@code TEST_DATABASE_PASSWORD}, both {@code bank} by default). Each test class gets its own database, created
+ * next to that one and dropped afterwards, so classes never see each other's rows. The user needs CREATEDB.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    private static final String BASE_URL = env("TEST_DATABASE_URL", "jdbc:postgresql://localhost:5432/bank_test");
+    public static final String USER = env("TEST_DATABASE_USER", "bank");
+    public static final String PASSWORD = env("TEST_DATABASE_PASSWORD", "bank");
+
+    private final String name;
+    private final String url;
+
+    private TestDatabase(String name) {
+        this.name = name;
+        int slash = BASE_URL.lastIndexOf('/');
+        int query = BASE_URL.indexOf('?', slash);
+        this.url = BASE_URL.substring(0, slash + 1) + name + (query < 0 ? "" : BASE_URL.substring(query));
+    }
+
+    public static TestDatabase create() {
+        String name = "bank_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        admin("CREATE DATABASE " + name);
+        return new TestDatabase(name);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, USER, PASSWORD);
+    }
+
+    /** Runs a query that returns one number, such as a count or a sum. */
+    public long queryLong(String sql, Object... parameters) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a statement, such as an update that sets up a case the API cannot produce. */
+    public void execute(String sql, Object... parameters) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Drops the database. Monitoring sessions of other roles (a local postgres_exporter, say) can hold it open
+     * for a moment, and FORCE may not end those, so the drop is retried for a few seconds before giving up.
+     */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                return;
+            } catch (IllegalStateException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }
+    }
+
+    private static void admin(String sql) {
+        try (Connection admin = DriverManager.getConnection(BASE_URL, USER, PASSWORD);
+             Statement statement = admin.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reach the test PostgreSQL at " + BASE_URL
+                    + " as " + USER + " (set TEST_DATABASE_URL, TEST_DATABASE_USER, TEST_DATABASE_PASSWORD)", e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
