@@ -1,0 +1,460 @@
+#!/usr/bin/env node
+// Static checks for every query the observability stack ships: the PromQL,
+// LogQL and TraceQL in the Grafana dashboards, in the data source links
+// (trace to logs, trace to metrics) and in the Prometheus rules.
+//
+// Queries are parsed with the grammars Grafana and Prometheus use in their own
+// editors, after Grafana's variables have been replaced by plausible values, so
+// a typo fails here instead of as "No data" on a dashboard.
+//
+//   node tools/query-lint/lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH]
+//
+// --emit-promql writes every PromQL expression, variables substituted, as JSON
+// for evaluation against a live Prometheus. --promtool additionally runs every
+// PromQL expression through `promtool check rules`, which type-checks it with
+// Prometheus' own parser (function arguments, vector matching).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import YAML from 'yaml';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import { parser as logqlParser } from '@grafana/lezer-logql';
+import { parser as traceqlParser } from '@grafana/lezer-traceql';
+
+const DATASOURCES_DIR = 'grafana/provisioning/datasources';
+const DASHBOARDS_DIR = 'grafana/dashboards';
+const RULES_DIR = 'prometheus/rules';
+
+// Conventions every dashboard of this repository follows.
+const REQUIRED_VARIABLES = ['service', 'env'];
+const REFRESH = '10s';
+const TIME_FROM = 'now-15m';
+// Panels that plot numbers must say what the numbers are.
+const PANELS_NEEDING_UNIT = new Set(['timeseries', 'stat', 'gauge', 'bargauge', 'barchart', 'histogram']);
+// Data sources Grafana provides without provisioning.
+const BUILTIN_DATASOURCES = new Set(['-- Grafana --', 'grafana', '-- Mixed --', '-- Dashboard --']);
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN_ID = '00f067aa0ba902b7';
+
+// Grafana's global variables, replaced by values a real query could have.
+const GLOBALS = {
+  __rate_interval: '1m',
+  __interval: '15s',
+  __interval_ms: '15000',
+  __range: '15m',
+  __range_s: '900',
+  __range_ms: '900000',
+  __auto: '15s',
+  __from: '1767225600000',
+  __to: '1767226500000',
+  __dashboard: 'dashboard',
+  __name: 'name',
+  __org: '1',
+  __user: 'user',
+  __timezone: 'utc',
+};
+// SQL data source macros; the SQL itself is not parsed here.
+const SQL_MACROS = new Set([
+  '__time', '__timeEpoch', '__timeFilter', '__timeFrom', '__timeTo', '__timeGroup', '__timeGroupAlias',
+  '__unixEpochFilter', '__unixEpochFrom', '__unixEpochTo', '__unixEpochNanoFilter', '__unixEpochNanoFrom',
+  '__unixEpochNanoTo', '__unixEpochGroup', '__unixEpochGroupAlias',
+]);
+
+// $name, ${name}, ${name:format}, ${name.path["x"]} and [[name]].
+const VARIABLE_RE = /\$\{([A-Za-z_][\w]*)((?:\.[\w]+|\[[^\]]*\])*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g;
+
+const GRAMMARS = {
+  promql: promqlParser,
+  logql: logqlParser,
+  traceql: traceqlParser,
+};
+
+/** Number of error nodes the grammar produced for a query: 0 for a valid query. */
+export function syntaxErrors(language, query) {
+  let errors = 0;
+  GRAMMARS[language].parse(query).iterate({
+    enter(node) {
+      if (node.type.isError) errors++;
+    },
+  });
+  return errors;
+}
+
+/**
+ * Replaces Grafana variables in a query.
+ * `values` maps a dashboard variable to its sample value; `span` gives the
+ * values of trace-link macros (${__span.tags["service.name"]}, $__tags, ...).
+ * Returns the substituted text and the names of variables it did not know.
+ */
+export function substitute(query, { values = {}, span = null, sql = false } = {}) {
+  const unknown = [];
+  const text = query.replace(VARIABLE_RE, (match, braced, pathPart, plain, bracket) => {
+    const name = braced ?? plain ?? bracket;
+    const fieldPath = pathPart ?? '';
+    if (Object.hasOwn(values, name)) return values[name];
+    if (Object.hasOwn(GLOBALS, name)) return GLOBALS[name];
+    if (sql && SQL_MACROS.has(name)) return match;
+    if (span) {
+      if (name === '__tags') return span.tags;
+      if (name === '__trace' && fieldPath === '.traceId') return TRACE_ID;
+      if (name === '__span' && fieldPath === '.traceId') return TRACE_ID;
+      if (name === '__span' && fieldPath === '.spanId') return SPAN_ID;
+      if (name === '__span' && fieldPath.startsWith('.tags')) {
+        const key = fieldPath.match(/^\.tags(?:\.([\w]+)|\["([^"]+)"\])$/);
+        if (key) return span.tagValues[key[1] ?? key[2]] ?? 'value';
+      }
+      if (name === '__span' || name === '__trace') return 'value';
+      if (name === '__value') return TRACE_ID;
+    }
+    unknown.push(match);
+    return match;
+  });
+  return { text, unknown };
+}
+
+/** Sample values for trace-link macros, from a data source's tag mapping. */
+function spanContext(tags) {
+  const tagValues = {
+    'service.name': 'bank-api',
+    'service.namespace': 'bank',
+    'http.route': '/v1/accounts/{id}',
+  };
+  const matchers = (tags ?? []).map((tag) => {
+    const key = typeof tag === 'string' ? tag : tag.key;
+    const label = (typeof tag === 'string' ? tag : tag.value) || key;
+    return `${label}="${tagValues[key] ?? 'value'}"`;
+  });
+  return { tagValues, tags: matchers.join(', ') };
+}
+
+function readYaml(file) {
+  return YAML.parse(readFileSync(file, 'utf8'));
+}
+
+function listFiles(dir, suffixes) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => suffixes.some((suffix) => name.endsWith(suffix)))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Flattens dashboard panels, including those nested in collapsed rows. */
+function allPanels(panels = []) {
+  return panels.flatMap((panel) => [panel, ...allPanels(panel.panels)]);
+}
+
+function languageOf(datasourceType, target) {
+  switch (datasourceType) {
+    case 'prometheus':
+      return { language: 'promql', field: 'expr' };
+    case 'loki':
+      return { language: 'logql', field: 'expr' };
+    case 'tempo':
+      // Only TraceQL queries have a grammar; trace-ID lookups and the
+      // service-graph view carry no query text.
+      return !target.queryType || target.queryType === 'traceql' || target.queryType === 'traceqlSearch'
+        ? { language: 'traceql', field: 'query' }
+        : null;
+    case 'grafana-postgresql-datasource':
+    case 'postgres':
+      return { language: 'sql', field: 'rawSql' };
+    default:
+      return null;
+  }
+}
+
+/** Runs the checks over a repository and returns the findings. */
+export function lint(root, { promtool = null } = {}) {
+  const errors = [];
+  const summary = [];
+  const promql = [];
+  const fail = (file, where, message) => errors.push({ file, where, message });
+  const rel = (file) => path.relative(root, file);
+
+  // --------------------------------------------------------------- data sources
+  const datasources = new Map();
+  const datasourceFiles = listFiles(path.join(root, DATASOURCES_DIR), ['.yaml', '.yml']);
+  const linkChecks = [];
+  for (const file of datasourceFiles) {
+    const raw = readFileSync(file, 'utf8');
+    // Grafana expands $VAR and ${VAR} in provisioning files before reading
+    // them: a Grafana macro needs a doubled dollar to survive.
+    raw.split('\n').forEach((line, index) => {
+      if (line.trimStart().startsWith('#')) return;
+      const unescaped = line.match(/(^|[^$])\$(\{?__(?!env\{|file\{|vault\{)\w+)/);
+      if (unescaped) {
+        fail(rel(file), `line ${index + 1}`, `"$${unescaped[2]}" would be replaced by an environment variable; write "$$${unescaped[2]}"`);
+      }
+    });
+    for (const ds of YAML.parse(raw)?.datasources ?? []) {
+      if (!ds.uid) fail(rel(file), ds.name, 'data source has no fixed uid');
+      else if (datasources.has(ds.uid)) fail(rel(file), ds.name, `uid "${ds.uid}" is used twice`);
+      else datasources.set(ds.uid, { type: ds.type, name: ds.name, file });
+      linkChecks.push({ file, ds });
+    }
+  }
+  // Provisioning values reach Grafana with $$ collapsed to $.
+  const unescape = (value) => value.replaceAll('$$', '$');
+  for (const { file, ds } of linkChecks) {
+    let queries = 0;
+    const before = errors.length;
+    const walk = (node, where) => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${where}[${i}]`));
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'datasourceUid' && !datasources.has(value)) {
+            fail(rel(file), `${ds.name} ${where}`, `datasourceUid "${value}" is not provisioned`);
+          }
+          walk(value, where ? `${where}.${key}` : key);
+        }
+      }
+    };
+    walk(ds.jsonData ?? {}, '');
+
+    const logs = ds.jsonData?.tracesToLogsV2;
+    if (logs?.customQuery && logs.query) {
+      const target = datasources.get(logs.datasourceUid);
+      if (target?.type === 'loki') {
+        queries++;
+        const { text, unknown } = substitute(unescape(logs.query), { span: spanContext(logs.tags) });
+        unknown.forEach((u) => fail(rel(file), `${ds.name} tracesToLogsV2.query`, `unknown variable ${u}`));
+        const n = syntaxErrors('logql', text);
+        if (n) fail(rel(file), `${ds.name} tracesToLogsV2.query`, `${n} LogQL syntax error(s) in: ${text}`);
+      }
+    }
+    const metrics = ds.jsonData?.tracesToMetrics;
+    (metrics?.queries ?? []).forEach((q, i) => {
+      queries++;
+      const where = `${ds.name} tracesToMetrics.queries[${i}] "${q.name ?? ''}"`;
+      const { text, unknown } = substitute(unescape(q.query ?? ''), { span: spanContext(metrics.tags) });
+      unknown.forEach((u) => fail(rel(file), where, `unknown variable ${u}`));
+      const n = syntaxErrors('promql', text);
+      if (n) fail(rel(file), where, `${n} PromQL syntax error(s) in: ${text}`);
+      promql.push({ source: 'datasource', file: rel(file), datasource: ds.uid, query: q.name ?? `query ${i}`, expr: text });
+    });
+    summary.push({ file: rel(file), kind: `datasource ${ds.uid}`, panels: '-', queries, errors: errors.length - before });
+  }
+
+  // --------------------------------------------------------------- dashboards
+  const dashboardUids = new Map();
+  for (const file of listFiles(path.join(root, DASHBOARDS_DIR), ['.json'])) {
+    const before = errors.length;
+    let dashboard;
+    try {
+      dashboard = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      fail(rel(file), 'file', `not valid JSON: ${e.message}`);
+      summary.push({ file: rel(file), kind: 'dashboard', panels: 0, queries: 0, errors: 1 });
+      continue;
+    }
+    const where = (panel, extra = '') => `panel ${panel.id} "${panel.title ?? ''}"${extra}`;
+
+    if (!dashboard.uid) fail(rel(file), 'dashboard', 'no fixed uid');
+    else if (dashboardUids.has(dashboard.uid)) fail(rel(file), 'dashboard', `uid "${dashboard.uid}" also used by ${dashboardUids.get(dashboard.uid)}`);
+    else dashboardUids.set(dashboard.uid, rel(file));
+    if (!dashboard.tags?.length) fail(rel(file), 'dashboard', 'no tags');
+    if (dashboard.refresh !== REFRESH) fail(rel(file), 'dashboard', `refresh is "${dashboard.refresh}", expected "${REFRESH}"`);
+    if (dashboard.time?.from !== TIME_FROM) fail(rel(file), 'dashboard', `time range starts at "${dashboard.time?.from}", expected "${TIME_FROM}"`);
+
+    const variables = dashboard.templating?.list ?? [];
+    const values = {};
+    for (const v of variables) {
+      const current = Array.isArray(v.current?.value) ? v.current.value[0] : v.current?.value;
+      values[v.name] = current || v.options?.[0]?.value || 'value';
+    }
+    for (const name of REQUIRED_VARIABLES) {
+      if (!Object.hasOwn(values, name)) fail(rel(file), 'templating', `variable "${name}" is not defined`);
+    }
+
+    const checkDatasource = (ref, context) => {
+      if (ref === undefined || ref === null) return null;
+      if (typeof ref === 'string') {
+        fail(rel(file), context, `data source referenced by name "${ref}"; use {"type": ..., "uid": ...}`);
+        return null;
+      }
+      if (BUILTIN_DATASOURCES.has(ref.uid)) return ref.type;
+      const known = datasources.get(ref.uid);
+      if (!known) {
+        fail(rel(file), context, `data source uid "${ref.uid}" is not provisioned`);
+        return null;
+      }
+      if (ref.type && ref.type !== known.type) {
+        fail(rel(file), context, `data source "${ref.uid}" has type "${known.type}", not "${ref.type}"`);
+      }
+      return known.type;
+    };
+
+    let queries = 0;
+    const checkQuery = (language, query, context, extra) => {
+      queries++;
+      const { text, unknown } = substitute(query, { values, sql: language === 'sql' });
+      unknown.forEach((u) => fail(rel(file), context, `variable ${u} is not defined in the dashboard`));
+      if (language === 'sql') return;
+      const n = syntaxErrors(language, text);
+      if (n) fail(rel(file), context, `${n} ${language === 'promql' ? 'PromQL' : language === 'logql' ? 'LogQL' : 'TraceQL'} syntax error(s) in: ${text}`);
+      if (language === 'promql') promql.push({ source: 'dashboard', file: rel(file), dashboard: dashboard.uid, ...extra, expr: text });
+    };
+
+    // Template variable queries: label_values(selector, label) and query_result(expr).
+    for (const v of variables) {
+      const context = `variable "${v.name}"`;
+      const type = checkDatasource(v.datasource, context);
+      if (v.type !== 'query' || type !== 'prometheus') continue;
+      const query = typeof v.query === 'string' ? v.query : v.query?.query ?? '';
+      const inner = query.match(/^\s*(?:label_values|query_result)\((.*)\)\s*$/s);
+      if (!inner) continue;
+      const expr = query.trimStart().startsWith('label_values') ? inner[1].replace(/,\s*[\w.]+\s*$/, '') : inner[1];
+      if (expr.trim()) checkQuery('promql', expr, context, { variable: v.name });
+    }
+    for (const annotation of dashboard.annotations?.list ?? []) {
+      checkDatasource(annotation.datasource, `annotation "${annotation.name}"`);
+    }
+
+    const panels = allPanels(dashboard.panels);
+    const ids = new Set();
+    for (const panel of panels) {
+      if (ids.has(panel.id)) fail(rel(file), where(panel), 'panel id is used twice');
+      ids.add(panel.id);
+      if (panel.type === 'row') continue;
+      if (!panel.description?.trim()) fail(rel(file), where(panel), 'panel has no description');
+      if (PANELS_NEEDING_UNIT.has(panel.type) && !panel.fieldConfig?.defaults?.unit) {
+        fail(rel(file), where(panel), 'panel has no unit');
+      }
+      if (panel.type === 'text') {
+        const { unknown } = substitute(panel.options?.content ?? '', { values });
+        unknown.forEach((u) => fail(rel(file), where(panel), `variable ${u} is not defined in the dashboard`));
+      }
+      const panelType = checkDatasource(panel.datasource, where(panel));
+      for (const target of panel.targets ?? []) {
+        const context = where(panel, ` query ${target.refId}`);
+        const type = checkDatasource(target.datasource, context) ?? panelType;
+        const lang = languageOf(type, target);
+        if (!lang) continue;
+        const query = target[lang.field];
+        if (!query?.trim()) {
+          fail(rel(file), context, `empty ${lang.field}`);
+          continue;
+        }
+        checkQuery(lang.language, query, context, { panelId: panel.id, panel: panel.title, refId: target.refId });
+      }
+    }
+    summary.push({
+      file: rel(file),
+      kind: `dashboard ${dashboard.uid}`,
+      panels: panels.filter((p) => p.type !== 'row').length,
+      queries,
+      errors: errors.length - before,
+    });
+  }
+
+  // --------------------------------------------------------------- rules
+  for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
+    const before = errors.length;
+    let queries = 0;
+    for (const group of readYaml(file)?.groups ?? []) {
+      for (const rule of group.rules ?? []) {
+        const name = rule.alert ?? rule.record;
+        const context = `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`;
+        queries++;
+        const n = syntaxErrors('promql', rule.expr ?? '');
+        if (n) fail(rel(file), context, `${n} PromQL syntax error(s)`);
+        promql.push({ source: 'rule', file: rel(file), group: group.name, rule: name, expr: String(rule.expr).trim() });
+        if (rule.alert) {
+          if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
+          for (const key of ['summary', 'description', 'runbook']) {
+            if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
+          }
+        }
+      }
+    }
+    summary.push({ file: rel(file), kind: 'rules', panels: '-', queries, errors: errors.length - before });
+  }
+
+  if (promtool) promtoolCheck(promtool, promql, errors);
+  return { errors, summary, promql };
+}
+
+/**
+ * Type-checks every PromQL expression with Prometheus' own parser by handing
+ * them to `promtool check rules` as recording rules.
+ */
+function promtoolCheck(promtool, promql, errors) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'query-lint-'));
+  try {
+    const file = path.join(dir, 'expressions.rules.yml');
+    const rules = promql.map((q, i) => ({ record: `query_lint_expression_${i}`, expr: q.expr }));
+    writeFileSync(file, YAML.stringify({ groups: [{ name: 'query-lint', rules }] }));
+    const run = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
+    if (run.error) {
+      errors.push({ file: promtool, where: 'promtool', message: run.error.message });
+      return;
+    }
+    if (run.status === 0) return;
+    const output = `${run.stdout}${run.stderr}`;
+    const failing = [...output.matchAll(/query_lint_expression_(\d+)/g)].map((m) => Number(m[1]));
+    for (const index of new Set(failing)) {
+      const q = promql[index];
+      const line = output.split('\n').find((l) => l.includes(`query_lint_expression_${index}"`)) ?? '';
+      errors.push({ file: q.file, where: q.panel ?? q.rule ?? q.query ?? q.variable ?? 'expression', message: `promtool: ${line.trim()}` });
+    }
+    if (!failing.length) errors.push({ file: 'promtool', where: 'check rules', message: output.trim() });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows) {
+  const headers = ['file', 'kind', 'panels', 'queries', 'errors'];
+  const cells = [headers, ...rows.map((r) => headers.map((h) => String(r[h])))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(line(headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  rows.forEach((r) => console.log(line(headers.map((h) => String(r[h])))));
+}
+
+function parseArgs(argv) {
+  const options = { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'), emit: null, promtool: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === '--root') options.root = path.resolve(next());
+    else if (arg === '--emit-promql') options.emit = path.resolve(next());
+    else if (arg === '--promtool') options.promtool = next();
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  return options;
+}
+
+function main() {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  const { errors, summary, promql } = lint(options.root, { promtool: options.promtool });
+  for (const e of errors) console.error(`ERROR ${e.file}: ${e.where}: ${e.message}`);
+  if (errors.length) console.error('');
+  printTable(summary);
+  const total = summary.reduce((n, r) => n + r.queries, 0);
+  console.log(`\n${summary.length} files, ${total} queries, ${errors.length} errors${options.promtool ? ' (with promtool)' : ''}`);
+  if (options.emit) {
+    writeFileSync(options.emit, `${JSON.stringify(promql, null, 2)}\n`);
+    console.log(`${promql.length} PromQL expressions written to ${options.emit}`);
+  }
+  process.exit(errors.length ? 1 : 0);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

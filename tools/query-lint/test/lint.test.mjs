@@ -1,0 +1,107 @@
+// Tests for lint.mjs: the repository itself must pass, and each kind of
+// mistake the linter exists for must be reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lint, substitute, syntaxErrors } from '../lint.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const datasources = 'grafana/provisioning/datasources/datasources.yaml';
+
+/** A repository holding the real data sources and one dashboard built from `panels`. */
+function fixture(t, panels, { datasourcesText } = {}) {
+  const root = mkdtempSync(path.join(tmpdir(), 'query-lint-test-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(path.join(root, 'grafana/provisioning/datasources'), { recursive: true });
+  mkdirSync(path.join(root, 'grafana/dashboards'), { recursive: true });
+  if (datasourcesText) writeFileSync(path.join(root, datasources), datasourcesText);
+  else cpSync(path.join(repo, datasources), path.join(root, datasources));
+  const dashboard = JSON.parse(readFileSync(path.join(repo, 'grafana/dashboards/service-overview.json'), 'utf8'));
+  dashboard.panels = panels;
+  writeFileSync(path.join(root, 'grafana/dashboards/test.json'), JSON.stringify(dashboard));
+  return root;
+}
+
+function panel(overrides, target = {}) {
+  return {
+    id: 1,
+    type: 'timeseries',
+    title: 'test',
+    description: 'test panel',
+    datasource: { type: 'prometheus', uid: 'prometheus' },
+    fieldConfig: { defaults: { unit: 's' } },
+    targets: [{ refId: 'A', datasource: { type: 'prometheus', uid: 'prometheus' }, expr: 'up', ...target }],
+    ...overrides,
+  };
+}
+
+const messages = (result) => result.errors.map((e) => e.message).join('\n');
+
+test('the repository passes', () => {
+  const result = lint(repo);
+  assert.deepEqual(result.errors, []);
+  assert.ok(result.promql.length > 50);
+});
+
+test('a valid panel passes', (t) => {
+  assert.deepEqual(lint(fixture(t, [panel()])).errors, []);
+});
+
+test('a PromQL syntax error is reported', (t) => {
+  const root = fixture(t, [panel({}, { expr: 'sum(rate(http_server_request_duration_seconds_count{service_name="$service"}[$__rate_interval])' })]);
+  assert.match(messages(lint(root)), /PromQL syntax error/);
+});
+
+test('a LogQL syntax error is reported', (t) => {
+  const root = fixture(t, [panel({ type: 'logs', datasource: { type: 'loki', uid: 'loki' } },
+    { datasource: { type: 'loki', uid: 'loki' }, expr: '{service_name="$service" | level="ERROR"' })]);
+  assert.match(messages(lint(root)), /LogQL syntax error/);
+});
+
+test('a TraceQL syntax error is reported', (t) => {
+  const root = fixture(t, [panel({ type: 'table', datasource: { type: 'tempo', uid: 'tempo' } },
+    { datasource: { type: 'tempo', uid: 'tempo' }, queryType: 'traceql', query: '{resource.service.name="$service" && }' })]);
+  assert.match(messages(lint(root)), /TraceQL syntax error/);
+});
+
+test('an undefined variable is reported', (t) => {
+  const root = fixture(t, [panel({}, { expr: 'up{job="$job"}' })]);
+  assert.match(messages(lint(root)), /variable \$job is not defined/);
+});
+
+test('an unknown data source uid or a wrong type is reported', (t) => {
+  const root = fixture(t, [
+    panel({ datasource: { type: 'prometheus', uid: 'mimir' } }, { datasource: { type: 'prometheus', uid: 'mimir' } }),
+    panel({ id: 2, datasource: { type: 'loki', uid: 'prometheus' } }, { datasource: { type: 'loki', uid: 'prometheus' } }),
+    panel({ id: 3, datasource: 'Prometheus' }, { datasource: 'Prometheus' }),
+  ]);
+  const text = messages(lint(root));
+  assert.match(text, /uid "mimir" is not provisioned/);
+  assert.match(text, /has type "prometheus", not "loki"/);
+  assert.match(text, /referenced by name "Prometheus"/);
+});
+
+test('a panel without description or unit is reported', (t) => {
+  const root = fixture(t, [panel({ description: '', fieldConfig: { defaults: {} } })]);
+  const text = messages(lint(root));
+  assert.match(text, /no description/);
+  assert.match(text, /no unit/);
+});
+
+test('an unescaped macro in provisioning is reported', (t) => {
+  const text = readFileSync(path.join(repo, datasources), 'utf8').replace('url: $${__value.raw}', 'url: ${__value.raw}');
+  const root = fixture(t, [panel()], { datasourcesText: text });
+  assert.match(messages(lint(root)), /would be replaced by an environment variable/);
+});
+
+test('trace-link macros are replaced from the tag mapping', () => {
+  const span = { tagValues: { 'service.name': 'bank-api' }, tags: 'service_name="bank-api"' };
+  const logs = substitute('{service_name="${__span.tags["service.name"]}"} | trace_id="${__trace.traceId}"', { span });
+  assert.deepEqual(logs.unknown, []);
+  assert.equal(syntaxErrors('logql', logs.text), 0);
+  const metrics = substitute('rate(x{$__tags}[$__rate_interval])', { span });
+  assert.equal(metrics.text, 'rate(x{service_name="bank-api"}[1m])');
+});
