@@ -20,6 +20,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
 public final class Database {
@@ -32,6 +33,8 @@ public final class Database {
 
     public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
         Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
+        // Exception messages name the statement but never its bound values, which can be a customer's name.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
         jdbi.registerArgument(new UuidArgument());

@@ -9,7 +9,7 @@ import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.swagger.v3.core.converter.ModelConverters;
-import io.swagger.v3.core.util.Json31;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.jaxrs2.Reader;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
@@ -47,7 +47,7 @@ public final class ApiDocs {
     }
 
     public static void register(Environment environment) {
-        environment.jersey().register(new OpenApiResource(Json31.pretty(document())));
+        environment.jersey().register(new OpenApiResource(Json.pretty(document())));
     }
 
     static OpenAPI document() {

@@ -188,7 +188,7 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(Throwable e) {
             if (isDatabaseUnavailable(e)) {
-                LOG.warn("database unavailable: {}", e.toString());
+                LOG.warn("database unavailable, sqlstate={}", sqlStateOf(e));
                 return Response.fromResponse(ProblemType.SERVICE_UNAVAILABLE
                                 .problem("The service is temporarily unavailable. Retry with the same Idempotency-Key.")
                                 .toResponse())
@@ -199,6 +199,15 @@ public final class ProblemMappers {
             return ProblemType.INTERNAL_ERROR.problem("The request could not be completed (error id " + errorId + ").")
                     .toResponse();
         }
+    }
+
+    private static String sqlStateOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     /**

@@ -16,7 +16,7 @@ public enum ProblemType {
     SAME_ACCOUNT(422, "Same account"),
     BALANCE_LIMIT(422, "Balance limit exceeded"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
-    IDEMPOTENCY_KEY_IN_USE(Status.CONFLICT, "Request in progress"),
+    REQUEST_IN_PROGRESS(Status.CONFLICT, "Request in progress"),
     SERVICE_UNAVAILABLE(Status.SERVICE_UNAVAILABLE, "Service unavailable"),
     INTERNAL_ERROR(Status.INTERNAL_SERVER_ERROR, "Internal error");
 

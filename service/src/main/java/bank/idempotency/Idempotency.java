@@ -56,7 +56,7 @@ public class Idempotency {
             return jdbi.inTransaction(tx -> created(work.withHandle(tx))).toResponse(false);
         }
         validate(key);
-        String requestHash = hash(operation, request);
+        String requestHash = fingerprint(operation, request);
         Optional<Response> earlier = claim(key, requestHash);
         if (earlier.isPresent()) {
             return earlier.get();
@@ -107,7 +107,7 @@ public class Idempotency {
     }
 
     private static Response inProgress() {
-        return Response.fromResponse(ProblemType.IDEMPOTENCY_KEY_IN_USE
+        return Response.fromResponse(ProblemType.REQUEST_IN_PROGRESS
                         .problem("A request with this Idempotency-Key is still in progress. Retry later.").toResponse())
                 .header(HttpHeaders.RETRY_AFTER, "1").build();
     }
@@ -132,7 +132,8 @@ public class Idempotency {
         }
     }
 
-    private String hash(String operation, Object request) {
+    /** What a key is bound to: SHA-256 over the operation and the request as canonical JSON. */
+    String fingerprint(String operation, Object request) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             sha256.update(operation.getBytes(StandardCharsets.UTF_8));

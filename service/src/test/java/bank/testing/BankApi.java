@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -30,19 +32,27 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<ConfigOverride> overrides;
     private TestDatabase database;
     private DropwizardTestSupport<BankConfiguration> app;
+
+    /** @param overrides settings of config.yml to change for this test class, e.g. a shorter lock timeout */
+    public BankApi(ConfigOverride... overrides) {
+        this.overrides = List.of(overrides);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         database = TestDatabase.create();
-        app = new DropwizardTestSupport<>(BankApplication.class, "config.yml",
+        List<ConfigOverride> settings = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", database.url()),
                 ConfigOverride.config("database.user", TestDatabase.USER),
                 ConfigOverride.config("database.password", TestDatabase.PASSWORD),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("migrateOnStart", "true"));
+                ConfigOverride.config("migrateOnStart", "true")));
+        settings.addAll(overrides);
+        app = new DropwizardTestSupport<>(BankApplication.class, "config.yml", settings.toArray(ConfigOverride[]::new));
         app.before();
     }
 

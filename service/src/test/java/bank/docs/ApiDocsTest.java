@@ -1,0 +1,101 @@
+package bank.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bank.testing.BankApi;
+import bank.testing.BankApi.Reply;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ApiDocsTest {
+
+    @RegisterExtension
+    static final BankApi api = new BankApi();
+
+    @Test
+    void theOpenApiDocumentDescribesExactlyTheRoutesJerseyServes() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+
+        Set<String> documented = new TreeSet<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        Set<String> served = new TreeSet<>();
+        for (Class<?> component : api.app().getEnvironment().jersey().getResourceConfig().getClasses()) {
+            if (component.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                collect(Resource.from(component), "", served);
+            }
+        }
+        served.removeIf(route -> route.endsWith("/openapi.json"));
+
+        assertThat(document.get("openapi").asText()).startsWith("3.");
+        assertThat(documented).isEqualTo(served).contains("POST /v1/transfers", "GET /v1/accounts/{id}/transactions");
+    }
+
+    @Test
+    void schemasCarryTheConstraintsTheApiEnforces() {
+        JsonNode schemas = api.get("/openapi.json").expect(200).body().get("components").get("schemas");
+
+        JsonNode transfer = schemas.get("TransferRequest");
+        assertThat(transfer.get("required")).isNotNull();
+        assertThat(transfer.get("required").toString()).contains("fromAccountId", "toAccountId", "amount");
+        assertThat(transfer.get("properties").get("amount").get("minimum").asLong()).isEqualTo(1);
+        assertThat(transfer.get("properties").get("amount").get("format").asText()).isEqualTo("int64");
+        JsonNode open = schemas.get("OpenAccountRequest");
+        assertThat(open.get("properties").get("firstName").get("maxLength").asInt()).isEqualTo(100);
+        assertThat(schemas.get("PostTransactionRequest").get("properties").get("type").get("enum").toString())
+                .contains("CREDIT", "DEBIT");
+        assertThat(schemas.get("Problem").get("properties").fieldNames()).toIterable()
+                .contains("type", "title", "status", "detail", "errors");
+    }
+
+    @Test
+    void everyOperationDocumentsItsProblemResponses() {
+        JsonNode paths = api.get("/openapi.json").expect(200).body().get("paths");
+        List<String> undocumented = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            JsonNode responses = operation.getValue().get("responses");
+            boolean hasProblem = responses.has("404") || responses.has("422");
+            if (!hasProblem) {
+                undocumented.add(operation.getKey() + " " + path.getKey());
+            }
+        }));
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void theDocsPageServesSwaggerUiOverTheDocument() {
+        Reply page = api.get("/docs/").expect(200);
+
+        assertThat(page.header("Content-Type")).startsWith("text/html");
+        assertThat(page.raw()).contains("swagger-ui-bundle.js", "init.js");
+        assertThat(api.get("/docs/init.js").expect(200).raw()).contains("/openapi.json");
+        assertThat(api.get("/docs/ui/swagger-ui-bundle.js").expect(200).raw()).isNotEmpty();
+        assertThat(api.get("/docs/ui/swagger-ui.css").expect(200).raw()).isNotEmpty();
+    }
+
+    private static void collect(Resource resource, String prefix, Set<String> routes) {
+        String path = join(prefix, resource.getPath());
+        for (ResourceMethod method : resource.getResourceMethods()) {
+            if (!method.getHttpMethod().equals("OPTIONS") && !method.getHttpMethod().equals("HEAD")) {
+                routes.add(method.getHttpMethod() + " " + path);
+            }
+        }
+        for (Resource child : resource.getChildResources()) {
+            collect(child, path, routes);
+        }
+    }
+
+    private static String join(String prefix, String path) {
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return prefix.isEmpty() ? "/" : prefix;
+        }
+        return prefix + (path.startsWith("/") ? "" : "/") + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    }
+}

@@ -1,0 +1,101 @@
+package bank.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bank.testing.BankApi;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/** What the service logs about requests: one line each, by route, and never a customer's personal data. */
+class RequestLogTest {
+
+    private static final String FIRST_NAME = "Zebedee";
+    private static final String LAST_NAME = "Quixotic-Vanderbilt";
+    private static final String ADDRESS = "77 Hidden Lane, Nowhere";
+
+    @RegisterExtension
+    static final BankApi api = new BankApi();
+
+    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        captured.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+        captured.start();
+        root().addAppender(captured);
+    }
+
+    @AfterEach
+    void release() {
+        root().detachAppender(captured);
+    }
+
+    @Test
+    void logsOneLinePerRequestWithRouteStatusAndDuration() {
+        String account = api.openAccount("USD");
+        api.get("/v1/accounts/" + account).expect(200);
+        api.get("/v1/accounts/" + account + "/transactions?limit=5").expect(200);
+        api.get("/v1/accounts/not-there").expect(404);
+
+        // The line is written as the response completes, which can be a moment after the client has read it.
+        List<String> lines = awaitRequestLines(4);
+        assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 duration_ms=\\d+\\.\\d");
+        assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 ");
+        assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 ");
+        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 ");
+        assertThat(String.join("\n", lines)).doesNotContain(account);
+    }
+
+    @Test
+    void personalDataNeverReachesTheLogs() {
+        String account = api.post("/v1/accounts", Map.of("firstName", FIRST_NAME, "lastName", LAST_NAME,
+                "address", ADDRESS, "currency", "EUR")).expect(201).text("id");
+        api.post("/v1/accounts", Map.of("firstName", FIRST_NAME, "lastName", LAST_NAME, "address", ADDRESS,
+                "currency", "nope")).expect(422);
+        api.post("/v1/accounts", Map.of("firstName", FIRST_NAME, "lastName", "", "address", ADDRESS)).expect(422);
+        api.postRaw("/v1/accounts", "{\"firstName\":\"" + FIRST_NAME + "\",\"lastName\":", "application/json").expect(400);
+        api.get("/v1/accounts/" + account).expect(200);
+        api.get("/v1/accounts").expect(200);
+
+        List<ILoggingEvent> events;
+        synchronized (captured) {
+            events = List.copyOf(captured.list);
+        }
+        assertThat(events).isNotEmpty();
+        for (ILoggingEvent event : events) {
+            String text = event.getFormattedMessage() + event.getMDCPropertyMap()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(text).doesNotContain(FIRST_NAME, LAST_NAME, ADDRESS);
+        }
+    }
+
+    private List<String> awaitRequestLines(int expected) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> lines;
+        do {
+            synchronized (captured) {
+                lines = captured.list.stream()
+                        .filter(event -> event.getLoggerName().equals("bank.http"))
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList();
+            }
+            Thread.onSpinWait();
+        } while (lines.size() < expected && System.nanoTime() < deadline);
+        assertThat(lines).hasSize(expected);
+        return lines;
+    }
+
+    private static Logger root() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+}

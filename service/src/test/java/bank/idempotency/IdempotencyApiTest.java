@@ -1,0 +1,216 @@
+package bank.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bank.testing.BankApi;
+import bank.testing.BankApi.Reply;
+import io.dropwizard.testing.ConfigOverride;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class IdempotencyApiTest {
+
+    /** A lock wait longer than the test needs to hold an account row while it sends a duplicate. */
+    @RegisterExtension
+    static final BankApi api = new BankApi(ConfigOverride.config("database.properties.options",
+            "-c statement_timeout=30000 -c lock_timeout=20000"));
+
+    @Test
+    void aRetryReplaysTheFirstResponseWithoutASecondEffect() {
+        String from = funded(10_000);
+        String to = api.openAccount("USD");
+        Map<String, Object> transfer = transfer(from, to, 2_500);
+
+        Reply first = api.post("/v1/transfers", transfer, "Idempotency-Key", "retry-1").expect(201);
+        Reply retry = api.post("/v1/transfers", transfer, "Idempotency-Key", "retry-1").expect(201);
+
+        assertThat(retry.raw()).isEqualTo(first.raw());
+        assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        assertThat(api.balance(from)).isEqualTo(7_500);
+        assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isEqualTo(1);
+    }
+
+    @Test
+    void replaysWorkForEveryPost() {
+        Map<String, String> person = Map.of("firstName", "Ada", "lastName", "Lovelace");
+        Reply opened = api.post("/v1/accounts", person, "Idempotency-Key", "open-1").expect(201);
+        assertThat(api.post("/v1/accounts", person, "Idempotency-Key", "open-1").expect(201).raw()).isEqualTo(opened.raw());
+
+        String account = opened.text("id");
+        Map<String, Object> credit = Map.of("type", "CREDIT", "amount", 300);
+        String path = "/v1/accounts/" + account + "/transactions";
+        Reply posted = api.post(path, credit, "Idempotency-Key", "credit-1").expect(201);
+        assertThat(api.post(path, credit, "Idempotency-Key", "credit-1").expect(201).raw()).isEqualTo(posted.raw());
+
+        assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
+        assertThat(api.balance(account)).isEqualTo(300);
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIsRefused() {
+        String from = funded(10_000);
+        String to = api.openAccount("USD");
+        api.post("/v1/transfers", transfer(from, to, 100), "Idempotency-Key", "mismatch-1").expect(201);
+
+        Reply refused = api.post("/v1/transfers", transfer(from, to, 101), "Idempotency-Key", "mismatch-1").expect(422);
+
+        assertThat(refused.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
+        assertThat(api.balance(from)).isEqualTo(9_900);
+    }
+
+    @Test
+    void theSameKeyOnAnotherEndpointIsRefused() {
+        String account = funded(100);
+        api.post("/v1/accounts", Map.of("firstName", "A", "lastName", "B"), "Idempotency-Key", "cross-1").expect(201);
+
+        Reply refused = api.post("/v1/accounts/" + account + "/transactions", Map.of("type", "CREDIT", "amount", 1),
+                "Idempotency-Key", "cross-1").expect(422);
+
+        assertThat(refused.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
+        assertThat(api.balance(account)).isEqualTo(100);
+    }
+
+    @Test
+    void aRefusalIsReplayedTooEvenAfterTheAccountIsFunded() {
+        String from = funded(100);
+        String to = api.openAccount("USD");
+
+        Reply refused = api.post("/v1/transfers", transfer(from, to, 500), "Idempotency-Key", "refused-1").expect(422);
+        api.credit(from, 1_000);
+        Reply retry = api.post("/v1/transfers", transfer(from, to, 500), "Idempotency-Key", "refused-1").expect(422);
+
+        assertThat(retry.raw()).isEqualTo(refused.raw());
+        assertThat(retry.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
+    }
+
+    @Test
+    void aDuplicateWhileTheFirstIsInFlightGets409() throws Exception {
+        String from = funded(1_000);
+        String to = api.openAccount("USD");
+        Map<String, Object> transfer = transfer(from, to, 400);
+        Reply first;
+
+        try (Connection holder = api.database().connect()) {
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("SELECT 1 FROM accounts WHERE id = '" + from + "' FOR UPDATE");
+            }
+            CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
+                    () -> api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1"));
+            awaitClaimed("inflight-1");
+
+            Reply duplicate = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(409);
+
+            assertThat(duplicate.text("type")).isEqualTo("urn:problem:request-in-progress");
+            assertThat(duplicate.header("Retry-After")).isEqualTo("1");
+            assertThat(inFlight).isNotDone();
+            holder.commit();
+            first = inFlight.get(30, TimeUnit.SECONDS).expect(201);
+        }
+
+        Reply retry = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(201);
+        assertThat(retry.raw()).isEqualTo(first.raw());
+        assertThat(api.balance(from)).isEqualTo(600);
+    }
+
+    @Test
+    void concurrentDuplicatesApplyOnceAndAllSeeTheSameResult() throws Exception {
+        String from = funded(1_000_000);
+        String to = api.openAccount("USD");
+        Map<String, Object> transfer = transfer(from, to, 1_234);
+        int clients = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return api.post("/v1/transfers", transfer, "Idempotency-Key", "burst-1");
+                }));
+            }
+            start.countDown();
+            List<String> created = new ArrayList<>();
+            for (Future<Reply> future : replies) {
+                Reply reply = future.get(60, TimeUnit.SECONDS);
+                assertThat(reply.status()).as(reply.raw()).isIn(201, 409);
+                if (reply.status() == 201) {
+                    created.add(reply.raw());
+                }
+            }
+            assertThat(created).isNotEmpty();
+            assertThat(created).allMatch(body -> body.equals(created.get(0)));
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isEqualTo(1);
+        assertThat(api.balance(from)).isEqualTo(1_000_000 - 1_234);
+        assertThat(api.balance(to)).isEqualTo(1_234);
+    }
+
+    @Test
+    void anExpiredKeyCountsAsNew() {
+        String from = funded(1_000);
+        String to = api.openAccount("USD");
+        api.post("/v1/transfers", transfer(from, to, 100), "Idempotency-Key", "old-1").expect(201);
+        api.database().execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-1'");
+
+        api.post("/v1/transfers", transfer(from, to, 200), "Idempotency-Key", "old-1").expect(201);
+
+        assertThat(api.balance(from)).isEqualTo(700);
+    }
+
+    @Test
+    void aClaimAbandonedLongerThanTheInFlightTimeoutIsTakenOver() {
+        String from = funded(1_000);
+        String to = api.openAccount("USD");
+        Map<String, Object> transfer = transfer(from, to, 100);
+        Idempotency idempotency = new Idempotency(null, api.app().getEnvironment().getObjectMapper(), new IdempotencyConfig());
+        String fingerprint = idempotency.fingerprint("POST /v1/transfers",
+                new bank.transfers.TransferRequest(java.util.UUID.fromString(from), java.util.UUID.fromString(to),
+                        bank.money.Money.of(100), null));
+        api.database().execute("INSERT INTO idempotency_keys (key, request_hash, state, locked_at, created_at) "
+                + "VALUES ('crashed-1', ?, 'IN_FLIGHT', now() - interval '2 minutes', now() - interval '2 minutes')", fingerprint);
+
+        api.post("/v1/transfers", transfer, "Idempotency-Key", "crashed-1").expect(201);
+
+        assertThat(api.balance(from)).isEqualTo(900);
+    }
+
+    private static void awaitClaimed(String key) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (api.database().queryLong("SELECT count(*) FROM idempotency_keys WHERE key = ? AND state = 'IN_FLIGHT'", key) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the first request never claimed " + key);
+            }
+            Thread.sleep(10); // polling interval of a condition wait, not a delay the test relies on
+        }
+    }
+
+    private static String funded(long amount) {
+        String account = api.openAccount("USD");
+        api.credit(account, amount);
+        return account;
+    }
+
+    private static Map<String, Object> transfer(String from, String to, long amount) {
+        return Map.of("fromAccountId", from, "toAccountId", to, "amount", amount);
+    }
+}
