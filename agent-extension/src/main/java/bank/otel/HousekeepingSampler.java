@@ -1,0 +1,61 @@
+package bank.otel;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.util.List;
+
+/**
+ * Drops traces that are housekeeping rather than work, and defers every other decision to the configured
+ * sampler:
+ * <ul>
+ *   <li>a server span whose path is a health or liveness endpoint (by default {@code /healthcheck} and
+ *       {@code /ping} of the Dropwizard admin port), polled every few seconds by orchestrators;</li>
+ *   <li>a database span with no parent: a statement that ran outside any request or named background job,
+ *       such as schema migrations at start-up.</li>
+ * </ul>
+ * Only root spans are judged here; a child follows its parent's decision, so a dropped health check takes its
+ * children with it and a kept request keeps all of its database spans.
+ */
+public final class HousekeepingSampler implements Sampler {
+
+    static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
+    static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
+
+    private final Sampler delegate;
+    private final List<String> housekeepingPaths;
+
+    public HousekeepingSampler(Sampler delegate, List<String> housekeepingPaths) {
+        this.delegate = delegate;
+        this.housekeepingPaths = List.copyOf(housekeepingPaths);
+    }
+
+    @Override
+    public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind spanKind,
+                                       Attributes attributes, List<LinkData> parentLinks) {
+        boolean root = !Span.fromContext(parentContext).getSpanContext().isValid();
+        if (root && isHousekeeping(spanKind, attributes)) {
+            return SamplingResult.drop();
+        }
+        return delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
+    }
+
+    private boolean isHousekeeping(SpanKind kind, Attributes attributes) {
+        if (kind == SpanKind.SERVER) {
+            String path = attributes.get(URL_PATH);
+            return path != null && housekeepingPaths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
+        }
+        return kind == SpanKind.CLIENT && (attributes.get(DB_SYSTEM_NAME) != null || attributes.get(DB_SYSTEM) != null);
+    }
+
+    @Override
+    public String getDescription() {
+        return "HousekeepingSampler{paths=" + housekeepingPaths + ", delegate=" + delegate.getDescription() + "}";
+    }
+}
