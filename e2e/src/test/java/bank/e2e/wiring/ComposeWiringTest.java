@@ -281,7 +281,7 @@ class ComposeWiringTest {
         strings(collectorConfig, text -> wildcardPort(resolveCollector(text)).ifPresent(collector::add));
         Object telemetryPort = dig(collectorConfig, "service", "telemetry", "metrics", "readers", 0, "pull",
                 "exporter", "prometheus", "port");
-        collector.add(Integer.parseInt(telemetryPort.toString()));
+        collector.add(Integer.parseInt(resolveCollector(telemetryPort.toString())));
         ports.put("otel-collector", collector);
 
         Map<String, Object> loki = load("loki/loki.yaml");
