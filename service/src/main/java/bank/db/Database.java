@@ -8,6 +8,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import java.sql.Connection;
 import java.sql.Types;
 import java.util.Currency;
+import java.util.Map;
 import java.util.UUID;
 import liquibase.Scope;
 import liquibase.command.CommandScope;
@@ -55,8 +56,11 @@ public final class Database {
         try {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            Scope.child(Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()),
-                    () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+            // No usage analytics: a migration must not call out to a third party.
+            Map<String, Object> scope = Map.of(
+                    Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()),
+                    "liquibase.analytics.enabled", false);
+            Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                             .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                             .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
                             .execute());

@@ -1,0 +1,241 @@
+package bank.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bank.e2e.stack.Await;
+import bank.e2e.stack.BankClient;
+import bank.e2e.stack.LocalStack;
+import bank.e2e.stack.PrometheusClient;
+import bank.e2e.stack.Report;
+import bank.e2e.standin.LokiStandIn;
+import bank.e2e.standin.TempoStandIn.ReceivedSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The telemetry pipeline end to end: the service under the real agent, the ocb-built Collector and Prometheus,
+ * with stand-ins for Tempo (OTLP) and Loki (push API). Every API endpoint is driven once with a customer whose
+ * name and address are distinctive, then each signal is checked where its backend would receive it.
+ */
+@Order(1)
+class TelemetryPipelineTest {
+
+    static final String FIRST_NAME = "Zephyrine";
+    static final String LAST_NAME = "Obscurova-Quill";
+    static final String ADDRESS = "9 Nowhere Mews, Hidden Vale";
+    /** An amount used once, so that finding it anywhere but in a histogram bucket means it leaked. */
+    static final long DISTINCT_AMOUNT = 424_242;
+    static final Duration TELEMETRY_TIMEOUT = Duration.ofSeconds(90);
+    static final Set<String> API_ROUTES = Set.of("POST /v1/accounts", "GET /v1/accounts", "GET /v1/accounts/{id}",
+            "POST /v1/accounts/{id}/transactions", "GET /v1/accounts/{id}/transactions", "POST /v1/transfers",
+            "GET /v1/transfers/{id}");
+
+    static LocalStack stack;
+    static BankClient api;
+    static List<String> accountIds = new ArrayList<>();
+
+    @BeforeAll
+    static void driveEveryEndpoint() {
+        stack = LocalStack.get();
+        api = new BankClient(stack::api);
+        String customer = "{\"firstName\":\"%s\",\"lastName\":\"%s\",\"address\":\"%s\",\"currency\":\"%s\"}";
+        String alice = api.post("/v1/accounts", customer.formatted(FIRST_NAME, LAST_NAME, ADDRESS, "EUR")).expect(201).text("id");
+        String bob = api.post("/v1/accounts", customer.formatted(FIRST_NAME, LAST_NAME, ADDRESS, "EUR"),
+                "Idempotency-Key", "e2e-open-bob").expect(201).text("id");
+        String carol = api.post("/v1/accounts", customer.formatted(FIRST_NAME, LAST_NAME, ADDRESS, "USD")).expect(201).text("id");
+        accountIds.addAll(List.of(alice, bob, carol));
+
+        String credit = "{\"type\":\"CREDIT\",\"amount\":" + DISTINCT_AMOUNT + ",\"description\":\"salary\"}";
+        api.post("/v1/accounts/" + alice + "/transactions", credit).expect(201);
+        api.post("/v1/accounts/" + alice + "/transactions", "{\"type\":\"DEBIT\",\"amount\":1000}").expect(201);
+        api.post("/v1/accounts/" + bob + "/transactions", "{\"type\":\"DEBIT\",\"amount\":5}").expect(422);
+        String transfer = "{\"fromAccountId\":\"" + alice + "\",\"toAccountId\":\"" + bob + "\",\"amount\":2500}";
+        String transferId = api.post("/v1/transfers", transfer, "Idempotency-Key", "e2e-transfer-1").expect(201).text("id");
+        api.post("/v1/transfers", transfer, "Idempotency-Key", "e2e-transfer-1").expect(201);
+        api.post("/v1/transfers", "{\"fromAccountId\":\"" + bob + "\",\"toAccountId\":\"" + alice + "\",\"amount\":999999999}").expect(422);
+        api.post("/v1/transfers", "{\"fromAccountId\":\"" + alice + "\",\"toAccountId\":\"" + carol + "\",\"amount\":1}").expect(422);
+        api.get("/v1/accounts/" + alice).expect(200);
+        api.get("/v1/accounts?limit=2").expect(200);
+        api.get("/v1/accounts/" + alice + "/transactions?limit=10").expect(200);
+        api.get("/v1/transfers/" + transferId).expect(200);
+        api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254").expect(404);
+        api.post("/v1/accounts", "{\"firstName\":\"" + FIRST_NAME + "\"}").expect(422);
+        for (int i = 0; i < 5; i++) {
+            get(stack.admin("/healthcheck"));
+            get(stack.admin("/ping"));
+        }
+    }
+
+    @Test
+    void prometheusHoldsEveryExpectedMetricLabelledWithTheService() {
+        PrometheusClient prometheus = stack.prometheus();
+        Set<String> routes = Await.until("an HTTP histogram series for every API route", TELEMETRY_TIMEOUT, () -> {
+            Set<String> seen = new TreeSet<>();
+            prometheus.query("count by (http_request_method, http_route) (http_server_request_duration_seconds_count"
+                    + "{service_name=\"bank-api\", service_namespace=\"bank\", deployment_environment_name=\"local\", job=\"bank/bank-api\"})")
+                    .forEach(series -> seen.add(series.path("metric").path("http_request_method").asText() + " "
+                            + series.path("metric").path("http_route").asText()));
+            return seen.containsAll(API_ROUTES) ? Optional.of(seen) : Optional.empty();
+        });
+
+        List<String> expected = List.of(
+                "db_client_operation_duration_seconds_count{service_name=\"bank-api\", db_system_name=\"postgresql\"}",
+                "db_client_connection_count{service_name=\"bank-api\"}",
+                "db_client_connection_limit{service_name=\"bank-api\"}",
+                "db_client_connection_pending_requests{service_name=\"bank-api\"}",
+                "jvm_memory_used_bytes{service_name=\"bank-api\", jvm_memory_type=\"heap\"}",
+                "jvm_gc_duration_seconds_count{service_name=\"bank-api\"}",
+                "jvm_thread_count{service_name=\"bank-api\"}",
+                "jvm_cpu_recent_utilization_ratio{service_name=\"bank-api\"}",
+                "jvm_class_count{service_name=\"bank-api\"}",
+                "bank_accounts_opened_total{service_name=\"bank-api\", currency=\"EUR\"}",
+                "bank_transactions_total{service_name=\"bank-api\", type=\"credit\", outcome=\"ok\"}",
+                "bank_transactions_total{service_name=\"bank-api\", type=\"debit\", outcome=\"insufficient_funds\"}",
+                "bank_transfers_total{service_name=\"bank-api\", outcome=\"ok\"}",
+                "bank_transfers_total{service_name=\"bank-api\", outcome=\"insufficient_funds\"}",
+                "bank_transfers_total{service_name=\"bank-api\", outcome=\"rejected\"}",
+                "bank_transfer_amount_bucket{service_name=\"bank-api\", currency=\"EUR\"}",
+                "pg_up{service_name=\"postgresql\", service_namespace=\"bank\"} == 1",
+                "pg_stat_database_xact_commit_total{service_name=\"postgresql\"}",
+                "pg_stat_database_numbackends{service_name=\"postgresql\"}");
+        StringBuilder seen = new StringBuilder("HTTP routes: " + routes + "\n\n");
+        for (String query : expected) {
+            JsonNode series = Await.until(query, TELEMETRY_TIMEOUT, () -> {
+                JsonNode result = prometheus.query(query);
+                return result.isEmpty() ? Optional.empty() : Optional.of(result.get(0).path("metric"));
+            });
+            assertThat(series.path("job").asText()).as(query).isNotEmpty();
+            seen.append("- `").append(query).append("` -> ").append(series).append('\n');
+        }
+        Report.section("Metrics in Prometheus", seen.toString());
+    }
+
+    @Test
+    void anExemplarLeadsToItsTraceAndItsLogLine() {
+        PrometheusClient prometheus = stack.prometheus();
+        String exemplarQuery = "http_server_request_duration_seconds_bucket{service_name=\"bank-api\", http_route=\"/v1/transfers\"}";
+        JsonNode exemplar = Await.until("an exemplar on the transfers histogram", TELEMETRY_TIMEOUT, () -> {
+            for (JsonNode series : prometheus.exemplars(exemplarQuery, Duration.ofMinutes(10))) {
+                for (JsonNode candidate : series.path("exemplars")) {
+                    if (candidate.path("labels").hasNonNull("trace_id")) {
+                        return Optional.of(candidate);
+                    }
+                }
+            }
+            return Optional.empty();
+        });
+        String traceId = exemplar.path("labels").path("trace_id").asText();
+        assertThat(traceId).matches("[0-9a-f]{32}");
+
+        List<ReceivedSpan> trace = Await.until("trace " + traceId + " at the Tempo stand-in", TELEMETRY_TIMEOUT, () -> {
+            List<ReceivedSpan> spans = stack.tempo().trace(traceId);
+            boolean complete = spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER)
+                    && spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT);
+            return complete ? Optional.of(spans) : Optional.empty();
+        });
+        ReceivedSpan server = trace.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_SERVER).findFirst().orElseThrow();
+        List<ReceivedSpan> statements = trace.stream()
+                .filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && "postgresql".equals(s.attributes().get("db.system.name")))
+                .toList();
+        assertThat(server.isRoot()).isTrue();
+        assertThat(server.attributes()).containsEntry("http.route", "/v1/transfers").containsEntry("http.request.method", "POST");
+        assertThat(server.resource()).containsEntry("service.name", "bank-api").containsEntry("service.namespace", "bank")
+                .containsKey("service.instance.id").containsEntry("deployment.environment.name", "local");
+        assertThat(statements).isNotEmpty();
+        Set<String> spanIds = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
+        assertThat(statements).allSatisfy(statement -> {
+            assertThat(spanIds).contains(statement.parentSpanId());
+            String sql = statement.attributes().get("db.query.text");
+            assertThat(sql).isNotBlank();
+            // Bound as parameters: none of the values the request carried (ids, amount, key) is in the text.
+            assertThat(sql).contains("?").doesNotContain("2500", "e2e-transfer-1")
+                    .doesNotMatch("(?s).*[0-9a-f]{8}-[0-9a-f]{4}-.*");
+        });
+
+        LokiStandIn.Entry line = Await.until("the request's log line at the Loki stand-in", TELEMETRY_TIMEOUT, () ->
+                stack.loki().entries().stream()
+                        .filter(entry -> traceId.equals(entry.metadata().get("trace_id")))
+                        .filter(entry -> entry.line().contains("route=/v1/transfers"))
+                        .findFirst());
+        assertThat(line.labels()).containsOnlyKeys("service_name", "level", "deployment_environment");
+        assertThat(line.labels()).containsEntry("service_name", "bank-api").containsEntry("deployment_environment", "local");
+        assertThat(line.metadata()).containsEntry("span_id", server.spanId());
+
+        Report.section("An exemplar, its trace and its log line", """
+                exemplar on `%s`: %s
+
+                trace %s at the Tempo stand-in:
+                %s
+
+                log line at the Loki stand-in: labels %s, structured metadata %s
+                    %s
+                """.formatted(exemplarQuery, exemplar, traceId,
+                trace.stream().map(s -> "- " + s.kind() + " `" + s.name() + "` " + (s.attributes().containsKey("db.query.text")
+                        ? "`" + s.attributes().get("db.query.text") + "`" : s.attributes().getOrDefault("http.route", "")))
+                        .collect(Collectors.joining("\n")),
+                line.labels(), line.metadata(), line.line()));
+    }
+
+    @Test
+    void healthChecksAndStatementsOutsideRequestsMakeNoTraces() {
+        // A request made after the health checks: once its trace has arrived, theirs would have too.
+        String marker = api.get("/v1/accounts?limit=1").expect(200).body();
+        assertThat(marker).isNotEmpty();
+        Await.untilTrue("the marker request's trace", TELEMETRY_TIMEOUT, () -> stack.tempo().spans().stream()
+                .anyMatch(s -> "/v1/accounts".equals(s.attributes().get("http.route"))
+                        && "GET".equals(s.attributes().get("http.request.method"))));
+
+        List<ReceivedSpan> spans = stack.tempo().spans();
+        assertThat(spans).noneMatch(s -> String.valueOf(s.attributes().get("url.path")).matches("/(healthcheck|ping).*"));
+        assertThat(spans).filteredOn(ReceivedSpan::isRoot)
+                .allSatisfy(root -> assertThat(root.kind()).as(root.name()).isIn(SpanKind.SPAN_KIND_SERVER, SpanKind.SPAN_KIND_INTERNAL));
+        assertThat(spans).noneMatch(s -> String.valueOf(s.attributes().get("db.query.text")).contains("SELECT 1"));
+    }
+
+    @Test
+    void noPersonalDataInLogsSpansOrLabelsAndNoIdsOrAmountsInLabels() {
+        Await.untilTrue("log lines and spans to arrive", TELEMETRY_TIMEOUT,
+                () -> stack.loki().entries().size() > 10 && stack.tempo().spans().size() > 10);
+        List<String> personal = List.of(FIRST_NAME, LAST_NAME, ADDRESS);
+
+        for (LokiStandIn.Entry entry : stack.loki().entries()) {
+            assertThat(entry.line() + entry.labels() + entry.metadata()).doesNotContain(personal);
+        }
+        for (ReceivedSpan span : stack.tempo().spans()) {
+            assertThat(span.name() + span.attributes() + span.resource()).doesNotContain(personal);
+        }
+        List<String> labelValues = new ArrayList<>();
+        for (JsonNode label : stack.prometheus().get("/api/v1/labels").path("data")) {
+            stack.prometheus().get("/api/v1/label/" + label.asText() + "/values").path("data")
+                    .forEach(value -> labelValues.add(label.asText() + "=" + value.asText()));
+        }
+        assertThat(labelValues).hasSizeGreaterThan(50);
+        List<String> forbidden = new ArrayList<>(personal);
+        forbidden.addAll(accountIds);
+        forbidden.add(Long.toString(DISTINCT_AMOUNT));
+        assertThat(labelValues).allSatisfy(value -> assertThat(value).doesNotContain(forbidden));
+    }
+
+    private static void get(URI uri) {
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,259 @@
+package bank.e2e.stack;
+
+import bank.e2e.standin.LokiStandIn;
+import bank.e2e.standin.TempoStandIn;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The compose stack, run as local processes with real binaries wherever they exist here:
+ * <ul>
+ *   <li>the service jar under the real OpenTelemetry Java agent and the bank's agent extension, with the
+ *       environment of the compose {@code api} service;</li>
+ *   <li>the ocb-built Collector with the repository's otel-collector.yaml;</li>
+ *   <li>Prometheus with the repository's prometheus.yml and rules, and the flags compose gives it;</li>
+ *   <li>postgres_exporter against a fresh database on the local PostgreSQL;</li>
+ *   <li>stand-ins that decode Tempo's OTLP and Loki's push API, which cannot run here.</li>
+ * </ul>
+ * Compose host names become 127.0.0.1 and free ports; nothing else in the files is changed. Started once per
+ * test JVM and shared by the test classes.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static LocalStack instance;
+
+    private final Path root = Repository.root();
+    private final Path work;
+    private final Path logs;
+    private final String databaseName = "bank_e2e_" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final TempoStandIn tempo = new TempoStandIn();
+    private final LokiStandIn loki = new LokiStandIn();
+    private ManagedProcess collector;
+    private String collectorBinary;
+
+    private LocalStack() throws IOException {
+        work = Files.createDirectories(root.resolve("e2e/target/stack"));
+        logs = Files.createDirectories(root.resolve("e2e/target/e2e-logs"));
+    }
+
+    public static synchronized LocalStack get() {
+        if (instance == null) {
+            try {
+                LocalStack stack = new LocalStack();
+                Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+                stack.start();
+                instance = stack;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    private void start() {
+        collectorBinary = Repository.tool("build-otelcol.sh");
+        String prometheusDir = Repository.tool("build-prometheus.sh");
+        String postgresExporter = Repository.tool("install-postgres-exporter.sh");
+        for (String name : List.of("api", "admin", "otlp-grpc", "otlp-http", "collector-exporter",
+                "collector-telemetry", "collector-health", "prometheus", "postgres-exporter", "alertmanager")) {
+            ports.put(name, freePort());
+        }
+
+        createDatabase();
+        tempo.start();
+        started.add(tempo);
+        loki.start();
+        started.add(loki);
+
+        Map<String, String> exporterEnv = Map.of("DATA_SOURCE_NAME", "postgresql://" + Database.USER + ":"
+                + Database.PASSWORD + "@" + Database.HOST_PORT + "/" + databaseName + "?sslmode=disable");
+        started.add(ManagedProcess.start("postgres-exporter", List.of(postgresExporter,
+                        "--web.listen-address=127.0.0.1:" + ports.get("postgres-exporter")), exporterEnv, root, logs)
+                .awaitHttpOk(local("postgres-exporter", "/metrics"), START_TIMEOUT));
+
+        startCollector();
+        started.add(startPrometheus(prometheusDir));
+        started.add(startService());
+    }
+
+    /** Starts the Collector (again, after {@link #stopCollector()}) on the same ports. */
+    public synchronized void startCollector() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OTLP_GRPC_ENDPOINT", "127.0.0.1:" + ports.get("otlp-grpc"));
+        env.put("OTLP_HTTP_ENDPOINT", "127.0.0.1:" + ports.get("otlp-http"));
+        env.put("PROMETHEUS_EXPORTER_ENDPOINT", "127.0.0.1:" + ports.get("collector-exporter"));
+        env.put("COLLECTOR_TELEMETRY_HOST", "127.0.0.1");
+        env.put("COLLECTOR_TELEMETRY_PORT", Integer.toString(ports.get("collector-telemetry")));
+        env.put("HEALTH_CHECK_ENDPOINT", "127.0.0.1:" + ports.get("collector-health"));
+        env.put("TEMPO_OTLP_HTTP_ENDPOINT", "http://127.0.0.1:" + tempo.port());
+        env.put("POSTGRES_EXPORTER_TARGET", "127.0.0.1:" + ports.get("postgres-exporter"));
+        collector = ManagedProcess.start("otel-collector", List.of(collectorBinary, "--config",
+                root.resolve("otel-collector.yaml").toString()), env, root, logs)
+                .awaitHttpOk(local("collector-health", "/"), START_TIMEOUT);
+    }
+
+    /** Stops the Collector: the agent's exports are refused until {@link #startCollector()}. */
+    public synchronized void stopCollector() {
+        collector.close();
+    }
+
+    private ManagedProcess startPrometheus(String binaries) {
+        try {
+            Path dir = Files.createDirectories(work.resolve("prometheus"));
+            String config = Files.readString(root.resolve("prometheus.yml"));
+            for (Map.Entry<String, String> target : Map.of(
+                    "otel-collector:8889", "collector-exporter",
+                    "otel-collector:8888", "collector-telemetry",
+                    "localhost:9090", "prometheus",
+                    "alertmanager:9093", "alertmanager").entrySet()) {
+                config = config.replace("\"" + target.getKey() + "\"", "\"127.0.0.1:" + ports.get(target.getValue()) + "\"");
+            }
+            Files.writeString(dir.resolve("prometheus.yml"), config);
+            Path rules = dir.resolve("prometheus");
+            if (!Files.exists(rules)) {
+                Files.createSymbolicLink(rules, root.resolve("prometheus"));
+            }
+            List<String> command = new ArrayList<>(List.of(binaries + "/prometheus"));
+            for (String flag : Repository.composeCommand("prometheus")) {
+                if (flag.startsWith("--config.file=")) {
+                    command.add("--config.file=" + dir.resolve("prometheus.yml"));
+                } else if (flag.startsWith("--storage.tsdb.path=")) {
+                    command.add("--storage.tsdb.path=" + dir.resolve("data-" + UUID.randomUUID()));
+                } else {
+                    command.add(flag);
+                }
+            }
+            command.add("--web.listen-address=127.0.0.1:" + ports.get("prometheus"));
+            return ManagedProcess.start("prometheus", command, Map.of(), dir, logs)
+                    .awaitHttpOk(local("prometheus", "/-/ready"), START_TIMEOUT);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ManagedProcess startService() {
+        Map<String, String> env = new LinkedHashMap<>(Repository.composeEnvironment("api"));
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .replace("otel-collector:4318", "127.0.0.1:" + ports.get("otlp-http")));
+        env.put("LOKI_URL", env.get("LOKI_URL").replace("loki:3100", "127.0.0.1:" + loki.port()));
+        env.put("DATABASE_URL", "jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName);
+        env.put("DATABASE_USER", Database.USER);
+        env.put("DATABASE_PASSWORD", Database.PASSWORD);
+        env.put("PORT", Integer.toString(ports.get("api")));
+        env.put("ADMIN_PORT", Integer.toString(ports.get("admin")));
+        Path otel = root.resolve("service/target/otel");
+        Path jar = root.resolve("service/target/bank-service.jar");
+        if (!Files.exists(jar) || !Files.exists(otel.resolve("opentelemetry-javaagent.jar"))) {
+            throw new IllegalStateException("build the service first: ./mvnw package (missing " + jar + ")");
+        }
+        // The same command line as the image's ENTRYPOINT in service/Dockerfile.
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + otel.resolve("opentelemetry-javaagent.jar"),
+                "-Dotel.javaagent.extensions=" + otel.resolve("bank-agent-extension.jar"),
+                "-jar", jar.toString(), "server", root.resolve("service/config.yml").toString());
+        return ManagedProcess.start("bank-api", command, env, root, logs)
+                .awaitHttpOk(local("admin", "/healthcheck"), START_TIMEOUT);
+    }
+
+    public URI api(String path) {
+        return local("api", path);
+    }
+
+    public URI admin(String path) {
+        return local("admin", path);
+    }
+
+    public PrometheusClient prometheus() {
+        return new PrometheusClient(local("prometheus", "/"));
+    }
+
+    public URI collectorMetrics() {
+        return local("collector-exporter", "/metrics");
+    }
+
+    public TempoStandIn tempo() {
+        return tempo;
+    }
+
+    public LokiStandIn loki() {
+        return loki;
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    private URI local(String port, String path) {
+        return URI.create("http://127.0.0.1:" + ports.get(port) + path);
+    }
+
+    private void createDatabase() {
+        Database.admin("CREATE DATABASE " + databaseName);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (collector != null) {
+            collector.close();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + started.get(i) + ": " + e);
+            }
+        }
+        started.clear();
+        try {
+            Database.admin("DROP DATABASE IF EXISTS " + databaseName + " WITH (FORCE)");
+        } catch (IllegalStateException e) {
+            System.err.println("could not drop " + databaseName + ": " + e.getMessage());
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The local PostgreSQL, found as the service tests find it (TEST_DATABASE_URL, _USER, _PASSWORD). */
+    static final class Database {
+        static final String URL = env("TEST_DATABASE_URL", "jdbc:postgresql://localhost:5432/bank_test");
+        static final String USER = env("TEST_DATABASE_USER", "bank");
+        static final String PASSWORD = env("TEST_DATABASE_PASSWORD", "bank");
+        static final String HOST_PORT = URL.replaceFirst("^jdbc:postgresql://", "").replaceFirst("/.*$", "");
+
+        static void admin(String sql) {
+            try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD)) {
+                connection.createStatement().execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot run " + sql.toLowerCase(Locale.ROOT) + " on " + URL, e);
+            }
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+}
