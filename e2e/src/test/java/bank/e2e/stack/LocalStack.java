@@ -23,7 +23,8 @@ import java.util.UUID;
  * The compose stack, run as local processes with real binaries wherever they exist here:
  * <ul>
  *   <li>the service jar under the real OpenTelemetry Java agent and the bank's agent extension, with the
- *       environment of the compose {@code api} service;</li>
+ *       environment of the compose {@code api} service, and the traffic generator as the {@code traffic}
+ *       service runs it;</li>
  *   <li>the ocb-built Collector with the repository's otel-collector.yaml;</li>
  *   <li>Prometheus with the repository's prometheus.yml and rules, and the flags compose gives it;</li>
  *   <li>postgres_exporter against a fresh database on the local PostgreSQL;</li>
@@ -91,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
         startCollector();
         started.add(startPrometheus(prometheusDir));
         started.add(startService());
+        started.add(startTraffic());
     }
 
     /** Starts the Collector (again, after {@link #stopCollector()}) on the same ports. */
@@ -149,27 +151,54 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ManagedProcess startService() {
-        Map<String, String> env = new LinkedHashMap<>(Repository.composeEnvironment("api"));
-        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-                .replace("otel-collector:4318", "127.0.0.1:" + ports.get("otlp-http")));
-        env.put("LOKI_URL", env.get("LOKI_URL").replace("loki:3100", "127.0.0.1:" + loki.port()));
+        Map<String, String> env = composeEnvironment("api");
         env.put("DATABASE_URL", "jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName);
         env.put("DATABASE_USER", Database.USER);
         env.put("DATABASE_PASSWORD", Database.PASSWORD);
         env.put("PORT", Integer.toString(ports.get("api")));
         env.put("ADMIN_PORT", Integer.toString(ports.get("admin")));
+        return ManagedProcess.start("bank-api", java("server", root.resolve("service/config.yml").toString()), env, root, logs)
+                .awaitHttpOk(local("admin", "/healthcheck"), START_TIMEOUT);
+    }
+
+    /** The traffic generator, as the compose traffic service runs it: steady load, so every rate has data. */
+    private ManagedProcess startTraffic() {
+        return ManagedProcess.start("bank-traffic", java("simulate"), composeEnvironment("traffic"), root, logs);
+    }
+
+    /**
+     * A compose service's environment with every compose address replaced by the local process that plays
+     * that service here.
+     */
+    private Map<String, String> composeEnvironment(String service) {
+        Map<String, String> addresses = Map.of(
+                "otel-collector:4318", "127.0.0.1:" + ports.get("otlp-http"),
+                "otel-collector:4317", "127.0.0.1:" + ports.get("otlp-grpc"),
+                "loki:3100", "127.0.0.1:" + loki.port(),
+                "api:8080", "127.0.0.1:" + ports.get("api"));
+        Map<String, String> env = new LinkedHashMap<>();
+        Repository.composeEnvironment(service).forEach((key, value) -> {
+            for (Map.Entry<String, String> address : addresses.entrySet()) {
+                value = value.replace("//" + address.getKey(), "//" + address.getValue());
+            }
+            env.put(key, value);
+        });
+        return env;
+    }
+
+    /** The same command line as the image's ENTRYPOINT in service/Dockerfile, with the given arguments. */
+    private List<String> java(String... arguments) {
         Path otel = root.resolve("service/target/otel");
         Path jar = root.resolve("service/target/bank-service.jar");
         if (!Files.exists(jar) || !Files.exists(otel.resolve("opentelemetry-javaagent.jar"))) {
             throw new IllegalStateException("build the service first: ./mvnw package (missing " + jar + ")");
         }
-        // The same command line as the image's ENTRYPOINT in service/Dockerfile.
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + otel.resolve("opentelemetry-javaagent.jar"),
                 "-Dotel.javaagent.extensions=" + otel.resolve("bank-agent-extension.jar"),
-                "-jar", jar.toString(), "server", root.resolve("service/config.yml").toString());
-        return ManagedProcess.start("bank-api", command, env, root, logs)
-                .awaitHttpOk(local("admin", "/healthcheck"), START_TIMEOUT);
+                "-jar", jar.toString()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     public URI api(String path) {
