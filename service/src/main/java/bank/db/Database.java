@@ -11,12 +11,15 @@ import java.util.Currency;
 import java.util.Map;
 import java.util.UUID;
 import liquibase.Scope;
+import liquibase.UpdateSummaryEnum;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
@@ -56,13 +59,16 @@ public final class Database {
         try {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            // No usage analytics: a migration must not call out to a third party.
+            // No usage analytics (a migration must not call out to a third party), and no report on stdout:
+            // progress goes to the log.
             Map<String, Object> scope = Map.of(
                     Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()),
+                    Scope.Attr.ui.name(), new LoggerUIService(),
                     "liquibase.analytics.enabled", false);
             Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                             .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                             .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                            .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY, UpdateSummaryEnum.OFF)
                             .execute());
         } finally {
             // Liquibase leaves autocommit off; the connection goes back to the pool the way it came out.
