@@ -13,37 +13,12 @@ if [[ ! $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
 fi
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
-bin_dir="$cache_root/amtool-v$version"
 
-if [[ -x $bin_dir/amtool ]]; then
-  echo "$bin_dir/amtool"
-  exit 0
-fi
+build() {
+  GOBIN="$1" go install -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$version" \
+    "github.com/prometheus/alertmanager/cmd/amtool@v$version"
+}
 
-# One build at a time per cache; whoever waited finds the finished result.
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.amtool.lock"
-flock 9
-if [[ -x $bin_dir/amtool ]]; then
-  echo "$bin_dir/amtool"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "build-amtool: go is not on PATH" >&2; exit 1; }
-
-partial="$bin_dir.partial"
-rm -rf "$partial"
-mkdir -p "$partial"
-log="$partial/build.log"
-echo "build-amtool: building amtool $version" >&2
-if ! GOBIN="$partial" go install -trimpath \
-        -ldflags "-X github.com/prometheus/common/version.Version=$version" \
-        "github.com/prometheus/alertmanager/cmd/amtool@v$version" >"$log" 2>&1; then
-  tail -n 40 "$log" >&2
-  echo "build-amtool: build failed, full log in $log" >&2
-  exit 1
-fi
-rm -f "$log"
-rm -rf "$bin_dir"
-mv "$partial" "$bin_dir"
-echo "$bin_dir/amtool"
+source "$repo_root/tools/lib/cached-build.sh"
+cached_build build-amtool "$cache_root/amtool-v$version" "$cache_root/amtool-v$version/amtool" \
+  "building amtool $version" build

@@ -16,39 +16,13 @@ fi
 
 key=$(sha256sum "$manifest" | cut -c1-16)
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
-build_dir="$cache_root/otelcol-$key"
-binary="$build_dir/$dist_name/$dist_name"
 
-if [[ -x $binary ]]; then
-  echo "$binary"
-  exit 0
-fi
+# ocb writes to dist.output_path relative to its working directory, so it runs in the scratch directory.
+build() {
+  cp "$manifest" "$1/manifest.yaml"
+  (cd "$1" && go run "go.opentelemetry.io/collector/cmd/builder@v$dist_version" --config "$1/manifest.yaml")
+}
 
-# One build at a time per cache; whoever waited finds the finished result.
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.otelcol.lock"
-flock 9
-if [[ -x $binary ]]; then
-  echo "$binary"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "build-otelcol: go is not on PATH" >&2; exit 1; }
-
-# ocb writes to dist.output_path relative to its working directory, so it runs inside a scratch
-# directory that is renamed into place only once the binary exists.
-partial="$build_dir.partial"
-rm -rf "$partial"
-mkdir -p "$partial"
-cp "$manifest" "$partial/manifest.yaml"
-log="$partial/build.log"
-echo "build-otelcol: building $dist_name $dist_version (manifest $key); this takes a few minutes" >&2
-if ! (cd "$partial" && go run "go.opentelemetry.io/collector/cmd/builder@v$dist_version" \
-        --config "$partial/manifest.yaml") >"$log" 2>&1; then
-  tail -n 40 "$log" >&2
-  echo "build-otelcol: build failed, full log in $log" >&2
-  exit 1
-fi
-rm -rf "$build_dir"
-mv "$partial" "$build_dir"
-echo "$binary"
+source "$repo_root/tools/lib/cached-build.sh"
+cached_build build-otelcol "$cache_root/otelcol-$key" "$cache_root/otelcol-$key/$dist_name/$dist_name" \
+  "building $dist_name $dist_version (manifest $key); this takes a few minutes" build

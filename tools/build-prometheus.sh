@@ -18,39 +18,13 @@ fi
 module_version=$(printf 'v0.%d%02d.%d' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}")
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
-bin_dir="$cache_root/prometheus-$module_version"
 
-if [[ -x $bin_dir/prometheus && -x $bin_dir/promtool ]]; then
-  echo "$bin_dir"
-  exit 0
-fi
+build() {
+  GOBIN="$1" go install -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$version" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$module_version" \
+    "github.com/prometheus/prometheus/cmd/promtool@$module_version"
+}
 
-# One build at a time per cache; whoever waited finds the finished result.
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.prometheus.lock"
-flock 9
-if [[ -x $bin_dir/prometheus && -x $bin_dir/promtool ]]; then
-  echo "$bin_dir"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "build-prometheus: go is not on PATH" >&2; exit 1; }
-
-# Installed into a scratch directory that is renamed into place only once both binaries exist.
-partial="$bin_dir.partial"
-rm -rf "$partial"
-mkdir -p "$partial"
-log="$partial/build.log"
-echo "build-prometheus: building Prometheus $version ($module_version); this takes several minutes" >&2
-if ! GOBIN="$partial" go install -trimpath \
-        -ldflags "-X github.com/prometheus/common/version.Version=$version" \
-        "github.com/prometheus/prometheus/cmd/prometheus@$module_version" \
-        "github.com/prometheus/prometheus/cmd/promtool@$module_version" >"$log" 2>&1; then
-  tail -n 40 "$log" >&2
-  echo "build-prometheus: build failed, full log in $log" >&2
-  exit 1
-fi
-rm -f "$log"
-rm -rf "$bin_dir"
-mv "$partial" "$bin_dir"
-echo "$bin_dir"
+source "$repo_root/tools/lib/cached-build.sh"
+cached_build build-prometheus "$cache_root/prometheus-$module_version" "$cache_root/prometheus-$module_version" \
+  "building Prometheus $version ($module_version); this takes several minutes" build
