@@ -217,6 +217,14 @@ public final class LocalStack implements AutoCloseable {
         return local("collector-exporter", "/metrics");
     }
 
+    /** A read-only connection to the service's database, as Grafana's PostgreSQL data source has. */
+    public Connection readOnlyDatabase() throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
+                Database.USER, Database.PASSWORD);
+        connection.setReadOnly(true);
+        return connection;
+    }
+
     public TempoStandIn tempo() {
         return tempo;
     }
