@@ -35,6 +35,7 @@ import java.util.Map;
  */
 public final class ApiDocs {
 
+    /** The org.webjars:swagger-ui version in the pom: its files live under a folder named after it. */
     private static final String SWAGGER_UI_VERSION = "5.34.1";
 
     private ApiDocs() {
@@ -57,10 +58,7 @@ public final class ApiDocs {
                                 + "units of the account's currency (1050 = 10.50). Errors are RFC 9457 "
                                 + "application/problem+json documents."))
                 .components(components());
-        SwaggerConfiguration config = new SwaggerConfiguration().openAPI(base).prettyPrint(true)
-                .resourceClasses(new LinkedHashSet<>(List.of(AccountResource.class.getName(),
-                        TransactionResource.class.getName(), TransferResource.class.getName())));
-        Reader reader = new Reader(config);
+        Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
         return reader.read(new LinkedHashSet<>(List.of(AccountResource.class, TransactionResource.class,
                 TransferResource.class)));
     }
@@ -103,5 +101,4 @@ public final class ApiDocs {
             return document;
         }
     }
-
 }
