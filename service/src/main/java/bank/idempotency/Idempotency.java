@@ -69,8 +69,13 @@ public class Idempotency {
             }).toResponse(false);
         } catch (ApiException refused) {
             StoredResponse response = new StoredResponse(refused.problem().status(), null, write(refused.problem()));
-            jdbi.useExtension(IdempotencyDao.class,
-                    dao -> dao.complete(key, response.status(), response.location(), response.body()));
+            try {
+                jdbi.useExtension(IdempotencyDao.class,
+                        dao -> dao.complete(key, response.status(), response.location(), response.body()));
+            } catch (RuntimeException storeFailure) {
+                releaseQuietly(key, storeFailure);
+                throw storeFailure;
+            }
             return response.toResponse(false);
         } catch (RuntimeException failure) {
             releaseQuietly(key, failure);
