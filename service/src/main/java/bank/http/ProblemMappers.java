@@ -20,9 +20,11 @@ import java.sql.SQLTransientException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
@@ -62,7 +64,7 @@ public final class ProblemMappers {
         public Response toResponse(JsonProcessingException e) {
             String field = e instanceof JsonMappingException mapping ? pathOf(mapping)
                     : e instanceof InputCoercionException coercion ? fieldOf(coercion) : "";
-            if (causedBy(e, InputCoercionException.class)) {
+            if (causes(e).anyMatch(InputCoercionException.class::isInstance)) {
                 return validation(List.of(new Problem.FieldError(field, "must fit in a signed 64-bit integer")));
             }
             if (!(e instanceof JsonMappingException) || field.isEmpty()) {
@@ -79,15 +81,6 @@ public final class ProblemMappers {
                 return validation(List.of(new Problem.FieldError(field, expected(mismatch))));
             }
             return validation(List.of(new Problem.FieldError(field, "has an invalid value")));
-        }
-
-        private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (type.isInstance(t)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private static String expected(MismatchedInputException e) {
@@ -202,12 +195,7 @@ public final class ProblemMappers {
     }
 
     private static String sqlStateOf(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return e.getClass().getSimpleName();
+        return sqlStates(e).findFirst().orElse(e.getClass().getSimpleName());
     }
 
     /**
@@ -215,18 +203,19 @@ public final class ProblemMappers {
      * pool are conditions a retry can outlive; constraint or syntax errors are bugs and stay 500s.
      */
     public static boolean isDatabaseUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectionException || t instanceof SQLTransientException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57014") || state.equals("55P03")
-                        || state.equals("57P01") || state.equals("53300")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return causes(e).anyMatch(t -> t instanceof ConnectionException || t instanceof SQLTransientException)
+                || sqlStates(e).anyMatch(state -> state.startsWith("08") || state.equals("57014")
+                        || state.equals("55P03") || state.equals("57P01") || state.equals("53300"));
+    }
+
+    /** The exception and its causes, outermost first. */
+    private static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause);
+    }
+
+    private static Stream<String> sqlStates(Throwable e) {
+        return causes(e).filter(SQLException.class::isInstance)
+                .map(t -> ((SQLException) t).getSQLState())
+                .filter(Objects::nonNull);
     }
 }
