@@ -7,12 +7,14 @@
 // editors, after Grafana's variables have been replaced by plausible values, so
 // a typo fails here instead of as "No data" on a dashboard.
 //
-//   node tools/query-lint/lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH]
+//   node tools/query-lint/lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH] [--var NAME=VALUE ...]
 //
 // --emit-promql writes every PromQL expression, variables substituted, as JSON
 // for evaluation against a live Prometheus. --promtool additionally runs every
 // PromQL expression through `promtool check rules`, which type-checks it with
-// Prometheus' own parser (function arguments, vector matching).
+// Prometheus' own parser (function arguments, vector matching). --var replaces a
+// dashboard variable by VALUE instead of its saved current value, for a
+// Prometheus whose labels differ from compose's (another database name).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -168,7 +170,7 @@ function languageOf(datasourceType, target) {
 }
 
 /** Runs the checks over a repository and returns the findings. */
-export function lint(root, { promtool = null } = {}) {
+export function lint(root, { promtool = null, vars = {} } = {}) {
   const errors = [];
   const summary = [];
   const promql = [];
@@ -265,6 +267,9 @@ export function lint(root, { promtool = null } = {}) {
     for (const v of variables) {
       const current = Array.isArray(v.current?.value) ? v.current.value[0] : v.current?.value;
       values[v.name] = current || v.options?.[0]?.value || 'value';
+    }
+    for (const [name, value] of Object.entries(vars)) {
+      if (Object.hasOwn(values, name)) values[name] = value;
     }
     for (const name of REQUIRED_VARIABLES) {
       if (!Object.hasOwn(values, name)) fail(rel(file), 'templating', `variable "${name}" is not defined`);
@@ -418,7 +423,7 @@ function printTable(rows) {
 }
 
 function parseArgs(argv) {
-  const options = { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'), emit: null, promtool: null };
+  const options = { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'), emit: null, promtool: null, vars: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -428,8 +433,12 @@ function parseArgs(argv) {
     if (arg === '--root') options.root = path.resolve(next());
     else if (arg === '--emit-promql') options.emit = path.resolve(next());
     else if (arg === '--promtool') options.promtool = next();
-    else if (arg === '--help' || arg === '-h') {
-      console.log('usage: lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH]');
+    else if (arg === '--var') {
+      const [, name, value] = next().match(/^([A-Za-z_]\w*)=(.*)$/) ?? [];
+      if (!name) throw new Error('--var needs NAME=VALUE');
+      options.vars[name] = value;
+    } else if (arg === '--help' || arg === '-h') {
+      console.log('usage: lint.mjs [--root DIR] [--emit-promql FILE] [--promtool PATH] [--var NAME=VALUE ...]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -444,7 +453,7 @@ function main() {
     console.error(e.message);
     process.exit(2);
   }
-  const { errors, summary, promql } = lint(options.root, { promtool: options.promtool });
+  const { errors, summary, promql } = lint(options.root, { promtool: options.promtool, vars: options.vars });
   for (const e of errors) console.error(`ERROR ${e.file}: ${e.where}: ${e.message}`);
   if (errors.length) console.error('');
   printTable(summary);

@@ -105,3 +105,12 @@ test('trace-link macros are replaced from the tag mapping', () => {
   const metrics = substitute('rate(x{$__tags}[$__rate_interval])', { span });
   assert.equal(metrics.text, 'rate(x{service_name="bank-api"}[1m])');
 });
+
+test('a --var value replaces a variable\'s saved value in emitted PromQL', (t) => {
+  const root = fixture(t, [panel({}, { expr: 'up{service_name="$service", deployment_environment_name="$env"}' })]);
+  const panelExpr = (result) => result.promql.filter((q) => q.panel === 'test').map((q) => q.expr);
+  assert.deepEqual(panelExpr(lint(root)), ['up{service_name="bank-api", deployment_environment_name="local"}']);
+  const overridden = lint(root, { vars: { env: 'ci', undefinedHere: 'x' } });
+  assert.deepEqual(overridden.errors, []);
+  assert.deepEqual(panelExpr(overridden), ['up{service_name="bank-api", deployment_environment_name="ci"}']);
+});

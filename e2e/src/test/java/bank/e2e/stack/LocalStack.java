@@ -217,6 +217,11 @@ public final class LocalStack implements AutoCloseable {
         return local("collector-exporter", "/metrics");
     }
 
+    /** The service's database; compose names it {@code bank}, each run here makes its own. */
+    public String databaseName() {
+        return databaseName;
+    }
+
     /** A read-only connection to the service's database, as Grafana's PostgreSQL data source has. */
     public Connection readOnlyDatabase() throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
