@@ -6,7 +6,7 @@
 #   tools/local-stack.sh              the service and the pipeline
 #   tools/local-stack.sh --traffic    also the traffic generator (TRAFFIC_RATE requests per second, default 5)
 #
-# Needs Java 17, Go (for the first Collector and Prometheus builds) and a PostgreSQL with a database "bank":
+# Needs Java 17, Go and Node.js (for the first Collector and Prometheus builds) and a PostgreSQL with a database "bank":
 # DATABASE_URL, DATABASE_USER and DATABASE_PASSWORD as in service/config.yml (default
 # jdbc:postgresql://localhost:5432/bank, bank/bank). Builds the service with ./mvnw if its jar is missing.
 #
@@ -59,7 +59,12 @@ if [[ ! -f service/target/bank-service.jar || ! -f service/target/otel/opentelem
   ./mvnw -q package -DskipTests
 fi
 otelcol=$(tools/build-otelcol.sh)
-prometheus_dir=$(tools/build-prometheus.sh)
+prometheus_ui="http://localhost:9090/query?g0.expr=sum%20by%20(http_route)%20(rate(http_server_request_duration_seconds_count%5B1m%5D))&g0.tab=graph"
+prometheus_dir=$(tools/build-prometheus.sh --ui) || {
+  say "continuing with the Prometheus build that has no web UI (its HTTP API is complete)"
+  prometheus_dir=$(tools/build-prometheus.sh)
+  prometheus_ui="http://localhost:9090/api/v1/query?query=http_server_request_duration_seconds_count (HTTP API only)"
+}
 # The exporter only feeds the PostgreSQL server panels; the rest of the stack is useful without it.
 postgres_exporter=$(tools/install-postgres-exporter.sh) || {
   say "continuing without postgres_exporter: no PostgreSQL server metrics"
@@ -204,8 +209,7 @@ cat <<EOF
 Observable Bank is running. Logs: $logs
   API                 http://localhost:8080          (Swagger UI: http://localhost:8080/docs/)
   Health              http://localhost:8081/healthcheck
-  Prometheus          http://localhost:9090/api/v1/query?query=http_server_request_duration_seconds_count
-                      (HTTP API only: this build of Prometheus has no web UI)
+  Prometheus          $prometheus_ui
   Collector metrics   http://localhost:8889/metrics  (its own: http://localhost:8888/metrics)
   postgres_exporter   http://localhost:9187/metrics
 Metrics reach Prometheus about 15 seconds after a request. Ctrl-C stops everything.
