@@ -3,13 +3,13 @@ package bank.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.e2e.stack.Await;
+import bank.e2e.stack.Command;
 import bank.e2e.stack.LocalStack;
 import bank.e2e.stack.PrometheusClient;
 import bank.e2e.stack.Report;
 import bank.e2e.stack.Repository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -46,13 +45,14 @@ class DashboardQueriesTest {
         stack = LocalStack.get();
         Path lint = Repository.file("tools/query-lint");
         if (!Files.isDirectory(lint.resolve("node_modules"))) {
-            assertThat(run(List.of("npm", "ci", "--prefix", lint.toString()))).as("npm ci").isZero();
+            Command.run("query-lint-npm-ci", List.of("npm", "ci", "--prefix", lint.toString()), Duration.ofMinutes(10))
+                    .assertSucceeded();
         }
         Path emitted = Repository.file("e2e/target/promql.json");
         // The database dashboard's $database variable saves compose's "bank"; this stack's database is another.
-        int status = run(List.of("node", lint.resolve("lint.mjs").toString(), "--emit-promql", emitted.toString(),
-                "--var", "database=" + stack.databaseName()));
-        assertThat(status).as("tools/query-lint found invalid queries, variables or data source uids; see its output").isZero();
+        // A failure here is tools/query-lint finding an invalid query, variable or data source uid.
+        Command.run("query-lint", List.of("node", lint.resolve("lint.mjs").toString(), "--emit-promql", emitted.toString(),
+                "--var", "database=" + stack.databaseName()), Duration.ofMinutes(5)).assertSucceeded();
         expressions = new ArrayList<>();
         JSON.readTree(emitted.toFile()).forEach(expressions::add);
         assertThat(expressions).hasSizeGreaterThan(50);
@@ -152,14 +152,5 @@ class DashboardQueriesTest {
 
     private static String where(JsonNode query) {
         return query.path("file").asText() + " " + query.path("panel").asText(query.path("variable").asText(query.path("query").asText()));
-    }
-
-    private static int run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(Repository.root().toFile()).inheritIO().start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 }

@@ -1,14 +1,13 @@
 package bank.e2e.stack;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
@@ -36,25 +35,23 @@ public final class Repository {
 
     /** Runs a tools/ script that builds or installs a program and prints its path on its last line. */
     public static String tool(String script) {
+        Path stdout = logFile(script.replace(".sh", "") + ".out");
+        Command.run(script, List.of("bash", file("tools/" + script).toString()), Duration.ofMinutes(30), stdout)
+                .assertSucceeded();
         try {
-            Process process = new ProcessBuilder("bash", file("tools/" + script).toString())
-                    .directory(root().toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            String output;
-            try (InputStream stdout = process.getInputStream()) {
-                output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException("tools/" + script + " failed; see its output above");
-            }
-            String[] lines = output.split("\n");
-            return lines[lines.length - 1].strip();
+            List<String> lines = Files.readAllLines(stdout);
+            return lines.get(lines.size() - 1).strip();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file under e2e/target/e2e-logs, where every program the suite runs writes its output. */
+    public static Path logFile(String name) {
+        try {
+            return Files.createDirectories(file("e2e/target/e2e-logs")).resolve(name + ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
