@@ -35,8 +35,9 @@ public final class Repository {
 
     /** Runs a tools/ script that builds or installs a program and prints its path on its last line. */
     public static String tool(String script) {
-        Path stdout = logFile(script.replace(".sh", "") + ".out");
-        Command.run(script, List.of("bash", file("tools/" + script).toString()), Duration.ofMinutes(30), stdout)
+        String name = script.replace(".sh", "");
+        Path stdout = logFile(name + ".stdout");
+        Command.run(name, List.of("bash", file("tools/" + script).toString()), Duration.ofMinutes(30), stdout)
                 .assertSucceeded();
         try {
             List<String> lines = Files.readAllLines(stdout);
