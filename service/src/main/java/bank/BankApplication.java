@@ -11,6 +11,7 @@ import bank.idempotency.IdempotencyKeyPurger;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
+import bank.telemetry.AdminRoutes;
 import bank.telemetry.BankMetrics;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
@@ -77,6 +78,7 @@ public class BankApplication extends Application<BankConfiguration> {
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
         ApiDocs.register(environment);
+        AdminRoutes.register(environment.admin());
 
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotency,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),

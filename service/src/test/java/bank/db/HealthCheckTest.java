@@ -17,6 +17,14 @@ class HealthCheckTest {
         var reply = api.send(HttpRequest.newBuilder(api.adminUri("/healthcheck")).GET()).expect(200);
 
         assertThat(reply.body().get("postgresql").get("healthy").asBoolean()).isTrue();
+        assertThat(reply.body().get("deadlocks").get("healthy").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theAdminPortAnswersPing() {
+        var reply = api.send(HttpRequest.newBuilder(api.adminUri("/ping")).GET()).expect(200);
+
+        assertThat(reply.raw().strip()).isEqualTo("pong");
     }
 
     @Test
