@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,9 @@ class DashboardQueriesTest {
     @Test
     void everyDashboardAndLinkQueryReturnsDataUnlessItCannotHere() {
         List<JsonNode> queries = expressions.stream().filter(e -> !e.path("source").asText().equals("rule")).toList();
+        Duration checkStartedAfter = Duration.between(stack.serviceHealthyAt(), Instant.now());
         Map<String, String> results = evaluateUntilData(queries);
+        Duration doneAfter = Duration.between(stack.serviceHealthyAt(), Instant.now());
 
         List<String> missing = new ArrayList<>();
         Map<String, int[]> perFile = new TreeMap<>();
@@ -84,7 +87,11 @@ class DashboardQueriesTest {
         StringBuilder table = new StringBuilder("| file | queries | with data | cannot have data here |\n|---|---|---|---|\n");
         perFile.forEach((file, c) -> table.append("| ").append(file).append(" | ").append(c[0]).append(" | ")
                 .append(c[1]).append(" | ").append(c[2]).append(" |\n"));
-        Report.section("Dashboard and data source queries against the live Prometheus", table + "\n" + excused);
+        String timing = String.format("%s %d s after the service first answered its health check and the traffic"
+                + " generator started (the check began at %d s, after the tests before it).%n%n",
+                missing.isEmpty() ? "Every query that can have data had it" : "Queries still without data",
+                doneAfter.toSeconds(), checkStartedAfter.toSeconds());
+        Report.section("Dashboard and data source queries against the live Prometheus", timing + table + "\n" + excused);
         assertThat(missing).as("queries that returned no data").isEmpty();
     }
 

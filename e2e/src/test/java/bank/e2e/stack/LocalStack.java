@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path root = Repository.root();
     private final Path work;
     private final Path logs;
+    private Instant serviceHealthyAt;
     private final String databaseName = "bank_e2e_" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -92,6 +94,7 @@ public final class LocalStack implements AutoCloseable {
         startCollector();
         started.add(startPrometheus(prometheusDir));
         started.add(startService());
+        serviceHealthyAt = Instant.now();
         started.add(startTraffic());
     }
 
@@ -215,6 +218,11 @@ public final class LocalStack implements AutoCloseable {
 
     public URI collectorMetrics() {
         return local("collector-exporter", "/metrics");
+    }
+
+    /** When the service first answered its health check; the traffic generator starts right after. */
+    public Instant serviceHealthyAt() {
+        return serviceHealthyAt;
     }
 
     /** The service's database; compose names it {@code bank}, each run here makes its own. */
