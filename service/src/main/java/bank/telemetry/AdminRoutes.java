@@ -1,14 +1,14 @@
 package bank.telemetry;
 
+import io.dropwizard.core.setup.AdminEnvironment;
 import io.dropwizard.metrics.servlets.HealthCheckServlet;
 import io.dropwizard.metrics.servlets.PingServlet;
-import io.dropwizard.core.setup.AdminEnvironment;
 
 /**
  * Gives the admin port's health checks routes of their own in the HTTP server metrics.
  *
  * <p>Dropwizard serves the whole admin port from one servlet mapped to {@code /*}, and the agent names a
- * servlet request's {@code http.route} after the servlet's mapping, so every health check was counted under
+ * servlet request's {@code http.route} after the servlet's mapping, so every health check would count under
  * {@code http_route="/*"}, indistinguishable from anything else on that port. The same servlets under exact
  * mappings take precedence over {@code /*} and answer exactly as before.
  */
