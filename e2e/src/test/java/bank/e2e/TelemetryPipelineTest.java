@@ -131,31 +131,34 @@ class TelemetryPipelineTest {
     void anExemplarLeadsToItsTraceAndItsLogLine() {
         PrometheusClient prometheus = stack.prometheus();
         String exemplarQuery = "http_server_request_duration_seconds_bucket{service_name=\"bank-api\", http_route=\"/v1/transfers\"}";
-        JsonNode exemplar = Await.until("an exemplar on the transfers histogram", TELEMETRY_TIMEOUT, () -> {
+        // Any transfer's exemplar will do, as long as the request reached the database: the traffic generator's
+        // deliberately bad requests are refused before any SQL runs, so their traces have no statements.
+        record Linked(JsonNode exemplar, List<ReceivedSpan> trace) {
+        }
+        Linked linked = Await.until("an exemplar on the transfers histogram whose trace, with its SQL statements,"
+                + " is at the Tempo stand-in", TELEMETRY_TIMEOUT, () -> {
             for (JsonNode series : prometheus.exemplars(exemplarQuery, Duration.ofMinutes(10))) {
                 for (JsonNode candidate : series.path("exemplars")) {
-                    if (candidate.path("labels").hasNonNull("trace_id")) {
-                        return Optional.of(candidate);
+                    String candidateTraceId = candidate.path("labels").path("trace_id").asText("");
+                    List<ReceivedSpan> spans = candidateTraceId.isEmpty() ? List.of() : stack.tempo().trace(candidateTraceId);
+                    boolean complete = spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
+                            && "bank-api".equals(s.resource().get("service.name")))
+                            && spans.stream().anyMatch(TelemetryPipelineTest::isStatement);
+                    if (complete) {
+                        return Optional.of(new Linked(candidate, spans));
                     }
                 }
             }
             return Optional.empty();
         });
+        JsonNode exemplar = linked.exemplar();
+        List<ReceivedSpan> trace = linked.trace();
         String traceId = exemplar.path("labels").path("trace_id").asText();
         assertThat(traceId).matches("[0-9a-f]{32}");
 
-        List<ReceivedSpan> trace = Await.until("trace " + traceId + " at the Tempo stand-in", TELEMETRY_TIMEOUT, () -> {
-            List<ReceivedSpan> spans = stack.tempo().trace(traceId);
-            boolean complete = spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
-                    && "bank-api".equals(s.resource().get("service.name")))
-                    && spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT);
-            return complete ? Optional.of(spans) : Optional.empty();
-        });
         ReceivedSpan server = trace.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
                 && "bank-api".equals(s.resource().get("service.name"))).findFirst().orElseThrow();
-        List<ReceivedSpan> statements = trace.stream()
-                .filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && "postgresql".equals(s.attributes().get("db.system.name")))
-                .toList();
+        List<ReceivedSpan> statements = trace.stream().filter(TelemetryPipelineTest::isStatement).toList();
         assertThat(server.attributes()).containsEntry("http.route", "/v1/transfers").containsEntry("http.request.method", "POST");
         assertThat(server.resource()).containsEntry("service.name", "bank-api").containsEntry("service.namespace", "bank")
                 .containsKey("service.instance.id").containsEntry("deployment.environment.name", "local");
@@ -192,6 +195,10 @@ class TelemetryPipelineTest {
                         ? "`" + s.attributes().get("db.query.text") + "`" : s.attributes().getOrDefault("http.route", "")))
                         .collect(Collectors.joining("\n")),
                 line.labels(), line.metadata(), line.line()));
+    }
+
+    private static boolean isStatement(ReceivedSpan span) {
+        return span.kind() == SpanKind.SPAN_KIND_CLIENT && "postgresql".equals(span.attributes().get("db.system.name"));
     }
 
     @Test
