@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -33,6 +34,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ConfigOverride> overrides;
+    private UnaryOperator<String> databaseRoute = UnaryOperator.identity();
     private TestDatabase database;
     private DropwizardTestSupport<BankConfiguration> app;
 
@@ -41,11 +43,17 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         this.overrides = List.of(overrides);
     }
 
+    /** Connects the service to its database through {@code proxy} rather than directly. */
+    public BankApi through(TcpProxy proxy) {
+        databaseRoute = proxy::relayed;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         database = TestDatabase.create();
         List<ConfigOverride> settings = new ArrayList<>(List.of(
-                ConfigOverride.config("database.url", database.url()),
+                ConfigOverride.config("database.url", databaseRoute.apply(database.url())),
                 ConfigOverride.config("database.user", TestDatabase.USER),
                 ConfigOverride.config("database.password", TestDatabase.PASSWORD),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),

@@ -41,6 +41,11 @@ public final class TestDatabase implements AutoCloseable {
         return url;
     }
 
+    /** The URL of the database the throw-away ones are created next to, which names the server. */
+    public static String serverUrl() {
+        return BASE_URL;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }

@@ -1,0 +1,74 @@
+package bank.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bank.testing.BankApi;
+import bank.testing.BankApi.Reply;
+import bank.testing.TcpProxy;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The database host goes away (every connection dropped, new ones refused) and comes back. Meanwhile the API
+ * answers every request with a 503 that invites a retry, writes nothing, and reports itself unhealthy; once
+ * the database is back it serves again without a restart, and the retried request takes effect exactly once.
+ */
+class DatabaseOutageApiTest {
+
+    private static final TcpProxy network = TcpProxy.toTestDatabaseServer();
+
+    @RegisterExtension
+    static final BankApi api = new BankApi().through(network);
+
+    @AfterAll
+    static void closeNetwork() throws Exception {
+        network.close();
+    }
+
+    @Test
+    void whileTheDatabaseIsUnreachableEveryRequestIs503AndTheRetryAfterwardsTakesEffectOnce() throws Exception {
+        String from = api.openAccount("USD");
+        String to = api.openAccount("USD");
+        api.credit(from, 1_000);
+        Map<String, Object> transfer = Map.of("fromAccountId", from, "toAccountId", to, "amount", 100);
+
+        network.cut();
+        try {
+            for (Reply reply : new Reply[] {
+                    api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1"),
+                    api.get("/v1/accounts/" + from),
+                    api.post("/v1/accounts", Map.of("firstName", "Ada", "lastName", "Lovelace"))}) {
+                reply.expect(503);
+                assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
+                assertThat(reply.text("type")).isEqualTo("urn:problem:service-unavailable");
+                assertThat(reply.header("Retry-After")).isNotBlank();
+                assertThat(reply.raw()).doesNotContain("SQL", "Exception", "Connection", "127.0.0.1");
+            }
+            Reply health = api.send(HttpRequest.newBuilder(api.adminUri("/healthcheck")).GET());
+            assertThat(health.status()).isEqualTo(500);
+            assertThat(health.body().get("postgresql").get("healthy").asBoolean()).isFalse();
+        } finally {
+            network.restore();
+        }
+
+        // The pool finds its dropped connections dead and opens new ones; no restart is needed.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (api.get("/v1/accounts/" + from).status() != 200) {
+            assertThat(Instant.now()).as("the API serves again after the database came back").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1").expect(201);
+        api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1").expect(201);
+
+        assertThat(api.balance(from)).isEqualTo(900);
+        assertThat(api.balance(to)).isEqualTo(100);
+        assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(2);
+        api.send(HttpRequest.newBuilder(api.adminUri("/healthcheck")).GET()).expect(200);
+    }
+}
