@@ -42,9 +42,11 @@ class DockerfileRehearsalTest {
 
     @Test
     void theImageBuildsAndHoldsWhatItsEntrypointRuns(@TempDir Path scratch) throws IOException {
-        assertThat(Repository.composeService("api").get("build"))
-                .as("compose builds the api from the repository root with service/Dockerfile")
-                .isEqualTo(Map.of("context", ".", "dockerfile", "service/Dockerfile"));
+        for (String service : List.of("api", "traffic")) {
+            assertThat(Repository.composeService(service).get("build"))
+                    .as("compose builds %s from the repository root with service/Dockerfile", service)
+                    .isEqualTo(Map.of("context", ".", "dockerfile", "service/Dockerfile"));
+        }
         List<List<Instruction>> stages = stages(Files.readString(DOCKERFILE));
         assertThat(stages).as("a build stage and a runtime stage").hasSize(2);
         List<PathMatcher> ignored = dockerignore();
