@@ -39,16 +39,9 @@ class DatabaseOutageApiTest {
 
         network.cut();
         try {
-            for (Reply reply : new Reply[] {
-                    api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1"),
-                    api.get("/v1/accounts/" + from),
-                    api.post("/v1/accounts", Map.of("firstName", "Ada", "lastName", "Lovelace"))}) {
-                reply.expect(503);
-                assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-                assertThat(reply.text("type")).isEqualTo("urn:problem:service-unavailable");
-                assertThat(reply.header("Retry-After")).isNotBlank();
-                assertThat(reply.raw()).doesNotContain("SQL", "Exception", "Connection", "127.0.0.1");
-            }
+            api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1").expectRetryLater();
+            api.get("/v1/accounts/" + from).expectRetryLater();
+            api.post("/v1/accounts", Map.of("firstName", "Ada", "lastName", "Lovelace")).expectRetryLater();
             Reply health = api.send(HttpRequest.newBuilder(api.adminUri("/healthcheck")).GET());
             assertThat(health.status()).isEqualTo(500);
             assertThat(health.body().get("postgresql").get("healthy").asBoolean()).isFalse();

@@ -1,5 +1,7 @@
 package bank.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import bank.BankApplication;
 import bank.BankConfiguration;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -186,6 +188,16 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
             if (status() != status) {
                 throw new AssertionError("expected " + status + " but got " + status() + ": " + raw());
             }
+            return this;
+        }
+
+        /** A 503 problem document that asks for a retry and gives away nothing of the failure behind it. */
+        public Reply expectRetryLater() {
+            expect(503);
+            assertThat(header("Content-Type")).startsWith("application/problem+json");
+            assertThat(text("type")).isEqualTo("urn:problem:service-unavailable");
+            assertThat(header("Retry-After")).isNotBlank();
+            assertThat(raw()).doesNotContain("SQL", "Exception", "Connection", "lock", "127.0.0.1");
             return this;
         }
     }
