@@ -179,6 +179,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
 
   // --------------------------------------------------------------- data sources
   const datasources = new Map();
+  const linkQueryNames = new Set();
   const datasourceFiles = listFiles(path.join(root, DATASOURCES_DIR), ['.yaml', '.yml']);
   const linkChecks = [];
   for (const file of datasourceFiles) {
@@ -237,12 +238,14 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
       const n = syntaxErrors('promql', text);
       if (n) fail(rel(file), where, `${n} PromQL syntax error(s) in: ${text}`);
       promql.push({ source: 'datasource', file: rel(file), datasource: ds.uid, query: q.name ?? `query ${i}`, expr: text });
+      if (q.name) linkQueryNames.add(q.name);
     });
     summary.push({ file: rel(file), kind: `datasource ${ds.uid}`, panels: '-', queries, errors: errors.length - before });
   }
 
   // --------------------------------------------------------------- dashboards
   const dashboardUids = new Map();
+  const panelTitles = new Map(); // dashboard title -> titles of its panels
   for (const file of listFiles(path.join(root, DASHBOARDS_DIR), ['.json'])) {
     const before = errors.length;
     let dashboard;
@@ -320,6 +323,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
     }
 
     const panels = allPanels(dashboard.panels);
+    if (dashboard.title) panelTitles.set(dashboard.title, new Set(panels.map((p) => p.title)));
     const ids = new Set();
     for (const panel of panels) {
       if (ids.has(panel.id)) fail(rel(file), where(panel), 'panel id is used twice');
@@ -357,6 +361,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
   }
 
   // --------------------------------------------------------------- rules
+  const runbooks = [];
   for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
     const before = errors.length;
     let queries = 0;
@@ -373,6 +378,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
           for (const key of ['summary', 'description', 'runbook']) {
             if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
           }
+          if (rule.annotations?.runbook) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook });
         }
       }
     }
@@ -380,6 +386,18 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
   }
 
   if (promtool) promtoolCheck(promtool, promql, errors);
+  // --------------------------------------------------------------- README
+  const readmeFile = path.join(root, 'README.md');
+  if (existsSync(readmeFile)) {
+    const readme = readFileSync(readmeFile, 'utf8');
+    const anchors = new Set(readme.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, ''))));
+    for (const { file, context, link } of runbooks) {
+      const [target, anchor] = link.split('#');
+      if (target === 'README.md' && !anchors.has(anchor)) fail(file, context, `runbook ${link} names no heading of README.md`);
+    }
+    for (const problem of readmePanelReferences(readme, panelTitles, linkQueryNames)) fail('README.md', problem.where, problem.message);
+  }
+
   return { errors, summary, promql };
 }
 
@@ -420,6 +438,48 @@ function printTable(rows) {
   console.log(line(headers));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r) => console.log(line(headers.map((h) => String(r[h])))));
+}
+
+/** The anchor GitHub gives a Markdown heading. */
+export function headingAnchor(heading) {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
+/**
+ * Panels the README names, in italics, must exist: a dashboard's title (in italics or bold) sets the
+ * dashboard that later italic names refer to, until the next heading. A name may also be a trace-to-metrics
+ * link query, which Grafana shows under the span. Italics before any dashboard title are plain emphasis.
+ */
+export function readmePanelReferences(readme, panelTitles, linkQueryNames) {
+  const problems = [];
+  let dashboard = null;
+  // Paragraphs, joined into one line each, so that a name broken over two lines is still one name.
+  const paragraphs = [];
+  let fenced = false;
+  readme.split('\n').forEach((raw, index) => {
+    if (raw.startsWith('```')) fenced = !fenced;
+    if (fenced || raw.startsWith('```')) return;
+    const line = raw.replace(/`[^`]*`/g, 'code'); // asterisks in code are globs, not emphasis
+    const last = paragraphs[paragraphs.length - 1];
+    if (/^#{1,6} /.test(line) || !line.trim()) paragraphs.push({ line: index + 1, text: line, heading: line.startsWith('#') });
+    else if (last && !last.heading && last.text.trim()) last.text += ` ${line.trim()}`;
+    else paragraphs.push({ line: index + 1, text: line, heading: false });
+  });
+  for (const paragraph of paragraphs) {
+    if (paragraph.heading) {
+      dashboard = null;
+      continue;
+    }
+    for (const match of paragraph.text.matchAll(/\*\*([^*]+)\*\*|(?<!\*)\*([^*]+)\*(?!\*)/g)) {
+      const name = (match[1] ?? match[2]).trim();
+      if (panelTitles.has(name)) {
+        dashboard = name;
+      } else if (match[2] && dashboard && !panelTitles.get(dashboard).has(name) && !linkQueryNames.has(name)) {
+        problems.push({ where: `paragraph at line ${paragraph.line}`, message: `"${name}" is not a panel of the dashboard "${dashboard}"` });
+      }
+    }
+  }
+  return problems;
 }
 
 function parseArgs(argv) {

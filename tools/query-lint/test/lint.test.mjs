@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lint, substitute, syntaxErrors } from '../lint.mjs';
+import { headingAnchor, lint, readmePanelReferences, substitute, syntaxErrors } from '../lint.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const datasources = 'grafana/provisioning/datasources/datasources.yaml';
@@ -113,4 +113,22 @@ test('a --var value replaces a variable\'s saved value in emitted PromQL', (t) =
   const overridden = lint(root, { vars: { env: 'ci', undefinedHere: 'x' } });
   assert.deepEqual(overridden.errors, []);
   assert.deepEqual(panelExpr(overridden), ['up{service_name="bank-api", deployment_environment_name="ci"}']);
+});
+
+test('README anchors are GitHub heading anchors', () => {
+  assert.equal(headingAnchor('Alert: BankApiDown'), 'alert-bankapidown');
+  assert.equal(headingAnchor('Walkthrough: from a latency spike to its cause'), 'walkthrough-from-a-latency-spike-to-its-cause');
+});
+
+test('panels the README names must exist on the dashboard named before them', () => {
+  const panels = new Map([['Overview', new Set(['Request rate by route', 'Error ratio'])], ['Database', new Set(['Pool use'])]]);
+  const links = new Set(['p95 latency']);
+  const check = (text) => readmePanelReferences(text, panels, links).map((p) => p.message);
+
+  assert.deepEqual(check('Open **Overview**: *Request rate by route* and *Error\nratio*; the span shows *p95 latency*.'), []);
+  assert.deepEqual(check('*Overview* → *Request rate*'), ['"Request rate" is not a panel of the dashboard "Overview"']);
+  assert.deepEqual(check('*Overview* → *Error ratio*, then *Database* → *Error ratio*'),
+    ['"Error ratio" is not a panel of the dashboard "Database"']);
+  assert.deepEqual(check('*Overview*\n\n## Next\n\nsome *emphasis* here'), []);
+  assert.deepEqual(check('*Overview*, then `prometheus/tests/*.test.yml` and\n```sh\nls *.json *x*\n```'), []);
 });
