@@ -1,6 +1,7 @@
 package bank.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import bank.e2e.stack.Await;
 import bank.e2e.stack.LocalStack;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SQL panels of the dashboards, run read-only against the service's real schema while the traffic
- * generator fills it: each query is valid and returns rows. Grafana's {@code $__timeFilter(column)} macro
- * becomes the dashboards' default range, the last 15 minutes.
+ * The SQL panels of the dashboards, run as Grafana runs them (as the read-only role postgres/init creates)
+ * against the service's real schema while the traffic generator fills it: each query is valid and returns
+ * rows. Grafana's {@code $__timeFilter(column)} macro becomes the dashboards' default range, the last 15
+ * minutes. The role reads the tables the service created after it, and can change nothing.
  */
 @Order(2)
 class DashboardSqlTest {
@@ -43,8 +45,22 @@ class DashboardSqlTest {
         }
     }
 
+    @Test
+    void grafanasRoleCanReadButNeitherWriteNorHoldTheDatabase() throws Exception {
+        try (Connection connection = LocalStack.get().grafanaReaderConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet settings = statement.executeQuery("SELECT current_setting('transaction_read_only'),"
+                    + " current_setting('statement_timeout')")) {
+                settings.next();
+                assertThat(settings.getString(1)).isEqualTo("on");
+                assertThat(settings.getString(2)).isEqualTo("10s");
+            }
+            assertThatThrownBy(() -> statement.executeUpdate("UPDATE accounts SET balance = balance + 1"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+        }
+    }
+
     private static long rows(LocalStack stack, String sql) {
-        try (Connection connection = stack.readOnlyDatabase(); Statement statement = connection.createStatement();
+        try (Connection connection = stack.grafanaReaderConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             long count = 0;
             while (rows.next()) {

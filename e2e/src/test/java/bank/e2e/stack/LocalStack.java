@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The compose stack, run as local processes with real binaries wherever they exist here:
@@ -43,7 +44,13 @@ public final class LocalStack implements AutoCloseable {
     private final Path work;
     private final Path logs;
     private Instant serviceHealthyAt;
-    private final String databaseName = "bank_e2e_" + UUID.randomUUID().toString().substring(0, 8);
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private final String databaseName = "bank_e2e_" + runId;
+    // The roles postgres/init creates, named for this run: roles belong to the whole server, not one database.
+    private final String readerRole = "grafana_reader_" + runId;
+    private final String exporterRole = "postgres_exporter_" + runId;
+    private final Map<String, String> rolePasswords = Map.of(
+            "GRAFANA_READER_PASSWORD", "reader-" + runId, "POSTGRES_EXPORTER_PASSWORD", "exporter-" + runId);
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<AutoCloseable> started = new ArrayList<>();
     private final TempoStandIn tempo = new TempoStandIn();
@@ -70,7 +77,7 @@ public final class LocalStack implements AutoCloseable {
         return instance;
     }
 
-    private void start() {
+    private void start() throws IOException {
         collectorBinary = Repository.tool("build-otelcol.sh");
         String prometheusDir = Repository.tool("build-prometheus.sh");
         String postgresExporter = Repository.tool("install-postgres-exporter.sh");
@@ -85,8 +92,9 @@ public final class LocalStack implements AutoCloseable {
         loki.start();
         started.add(loki);
 
-        Map<String, String> exporterEnv = Map.of("DATA_SOURCE_NAME", "postgresql://" + Database.USER + ":"
-                + Database.PASSWORD + "@" + Database.HOST_PORT + "/" + databaseName + "?sslmode=disable");
+        Map<String, String> exporterEnv = Map.of("DATA_SOURCE_NAME", "postgresql://" + exporterRole + ":"
+                + rolePasswords.get("POSTGRES_EXPORTER_PASSWORD") + "@" + Database.HOST_PORT + "/" + databaseName
+                + "?sslmode=disable");
         started.add(ManagedProcess.start("postgres-exporter", List.of(postgresExporter,
                         "--web.listen-address=127.0.0.1:" + ports.get("postgres-exporter")), exporterEnv, root, logs)
                 .awaitHttpOk(local("postgres-exporter", "/metrics"), START_TIMEOUT));
@@ -230,12 +238,10 @@ public final class LocalStack implements AutoCloseable {
         return databaseName;
     }
 
-    /** A read-only connection to the service's database, as Grafana's PostgreSQL data source has. */
-    public Connection readOnlyDatabase() throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
-                Database.USER, Database.PASSWORD);
-        connection.setReadOnly(true);
-        return connection;
+    /** A connection as Grafana's PostgreSQL data source makes it: as the reader role postgres/init creates. */
+    public Connection grafanaReaderConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
+                readerRole, rolePasswords.get("GRAFANA_READER_PASSWORD"));
     }
 
     public TempoStandIn tempo() {
@@ -254,8 +260,30 @@ public final class LocalStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + ports.get(port) + path);
     }
 
-    private void createDatabase() {
+    /**
+     * A database for this run, prepared as the postgres image prepares compose's: postgres/init/*.sql run by
+     * psql as the bank user, before the service creates its tables. Only the names differ, the roles' and
+     * the database's, so that runs never share them.
+     */
+    private void createDatabase() throws IOException {
         Database.admin("CREATE DATABASE " + databaseName);
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(root.resolve("postgres/init"))) {
+            scripts = files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
+        }
+        for (Path script : scripts) {
+            Path renamed = work.resolve(script.getFileName());
+            Files.writeString(renamed, Files.readString(script)
+                    .replace("grafana_reader", readerRole)
+                    .replace("postgres_exporter", exporterRole)
+                    .replace("DATABASE bank", "DATABASE " + databaseName));
+            List<String> psql = new ArrayList<>(List.of("env", "PGPASSWORD=" + Database.PASSWORD));
+            rolePasswords.forEach((name, value) -> psql.add(name + "=" + value));
+            String[] hostPort = Database.HOST_PORT.split(":");
+            psql.addAll(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", hostPort[0], "-p",
+                    hostPort.length > 1 ? hostPort[1] : "5432", "-U", Database.USER, "-d", databaseName, "-f", renamed.toString()));
+            Command.run("postgres-init-" + script.getFileName(), psql, Duration.ofMinutes(1)).assertSucceeded();
+        }
     }
 
     @Override
@@ -273,8 +301,10 @@ public final class LocalStack implements AutoCloseable {
         started.clear();
         try {
             Database.admin("DROP DATABASE IF EXISTS " + databaseName + " WITH (FORCE)");
+            Database.admin("DROP ROLE IF EXISTS " + readerRole);
+            Database.admin("DROP ROLE IF EXISTS " + exporterRole);
         } catch (IllegalStateException e) {
-            System.err.println("could not drop " + databaseName + ": " + e.getMessage());
+            System.err.println("could not drop " + databaseName + " or its roles: " + e.getMessage());
         }
     }
 
