@@ -60,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack() throws IOException {
         work = Files.createDirectories(root.resolve("e2e/target/stack"));
-        logs = Files.createDirectories(root.resolve("e2e/target/e2e-logs"));
+        logs = Repository.logs();
     }
 
     public static synchronized LocalStack get() {

@@ -47,13 +47,18 @@ public final class Repository {
         }
     }
 
-    /** A file under e2e/target/e2e-logs, where every program the suite runs writes its output. */
-    public static Path logFile(String name) {
+    /** e2e/target/e2e-logs, where every program the suite runs writes its output. */
+    public static Path logs() {
         try {
-            return Files.createDirectories(file("e2e/target/e2e-logs")).resolve(name + ".log");
+            return Files.createDirectories(file("e2e/target/e2e-logs"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The log file {@code name}.log in {@link #logs()}. */
+    public static Path logFile(String name) {
+        return logs().resolve(name + ".log");
     }
 
     @SuppressWarnings("unchecked")
