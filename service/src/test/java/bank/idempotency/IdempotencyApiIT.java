@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class IdempotencyApiTest {
+class IdempotencyApiIT {
 
     /** A lock wait longer than the test needs to hold an account row while it sends a duplicate. */
     @RegisterExtension

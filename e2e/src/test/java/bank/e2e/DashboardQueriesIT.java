@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * TraceQL), the variables each uses, and the data source uids each references.
  */
 @Order(2)
-class DashboardQueriesTest {
+class DashboardQueriesIT {
 
     /** Expressions that cannot return data here, and why. Anything else must. */
     private static final Map<String, String> CANNOT_HAVE_DATA_HERE = Map.of(

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * It catches what only an image build would otherwise show: a build step that cannot work, a file the
  * context leaves out, an output the runtime stage expects under another name.
  */
-class DockerfileRehearsalTest {
+class DockerfileRehearsalIT {
 
     private static final Path CONTEXT = Repository.root();
     private static final Path DOCKERFILE = CONTEXT.resolve("service/Dockerfile");

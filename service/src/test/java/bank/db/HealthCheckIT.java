@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class HealthCheckTest {
+class HealthCheckIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * check-config} on the Alertmanager files and {@code docker-compose config} on docker-compose.yml
  * (all through tools/check-configs.sh).
  */
-class StackConfigsTest {
+class StackConfigsIT {
 
     @Test
     void everyStackFilePassesItsOwnValidator() {

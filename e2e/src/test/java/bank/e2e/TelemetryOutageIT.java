@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * they are not asserted, as no test here asserts wall-clock time.
  */
 @Order(3)
-class TelemetryOutageTest {
+class TelemetryOutageIT {
 
     private static final int REQUESTS = 1_500;
     private static final long HEAP_GROWTH_LIMIT = 96L * 1024 * 1024;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failures the client did not cause are 503s that write nothing and leave the request safe to retry. */
-class DatabaseFaultsApiTest {
+class DatabaseFaultsApiIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi(ConfigOverride.config("database.properties.options",

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * name and address are distinctive, then each signal is checked where its backend would receive it.
  */
 @Order(1)
-class TelemetryPipelineTest {
+class TelemetryPipelineIT {
 
     static final String FIRST_NAME = "Zephyrine";
     static final String LAST_NAME = "Obscurova-Quill";
@@ -143,7 +143,7 @@ class TelemetryPipelineTest {
                     List<ReceivedSpan> spans = candidateTraceId.isEmpty() ? List.of() : stack.tempo().trace(candidateTraceId);
                     boolean complete = spans.stream().anyMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
                             && "bank-api".equals(s.resource().get("service.name")))
-                            && spans.stream().anyMatch(TelemetryPipelineTest::isStatement);
+                            && spans.stream().anyMatch(TelemetryPipelineIT::isStatement);
                     if (complete) {
                         return Optional.of(new Linked(candidate, spans));
                     }
@@ -158,7 +158,7 @@ class TelemetryPipelineTest {
 
         ReceivedSpan server = trace.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
                 && "bank-api".equals(s.resource().get("service.name"))).findFirst().orElseThrow();
-        List<ReceivedSpan> statements = trace.stream().filter(TelemetryPipelineTest::isStatement).toList();
+        List<ReceivedSpan> statements = trace.stream().filter(TelemetryPipelineIT::isStatement).toList();
         assertThat(server.attributes()).containsEntry("http.route", "/v1/transfers").containsEntry("http.request.method", "POST");
         assertThat(server.resource()).containsEntry("service.name", "bank-api").containsEntry("service.namespace", "bank")
                 .containsKey("service.instance.id").containsEntry("deployment.environment.name", "local");

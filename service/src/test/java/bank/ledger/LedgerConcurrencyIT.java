@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * B→A). Afterwards no money has appeared or vanished, no balance is negative, and every balance is exactly the
  * sum of its ledger lines, with each line's running balance consistent with the lines before it.
  */
-class LedgerConcurrencyTest {
+class LedgerConcurrencyIT {
 
     private static final int ACCOUNTS = 5;
     private static final int CLIENTS = 10;

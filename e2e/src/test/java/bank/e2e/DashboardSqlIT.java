@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * minutes. The role reads the tables the service created after it, and can change nothing.
  */
 @Order(2)
-class DashboardSqlTest {
+class DashboardSqlIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every way a request can be wrong gets a problem+json answer with the right status, names the field where
  * there is one, and leaves the database as it was.
  */
-class ValidationApiTest {
+class ValidationApiIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (the account of the third example must still be the one the fifth example credits), each timestamp by a
  * placeholder. The README trims headers, so only the headers it shows are compared.
  */
-class ReadmeExamplesTest {
+class ReadmeExamplesIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();

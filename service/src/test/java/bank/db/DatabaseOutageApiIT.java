@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * answers every request with a 503 that invites a retry, writes nothing, and reports itself unhealthy; once
  * the database is back it serves again without a restart, and the retried request takes effect exactly once.
  */
-class DatabaseOutageApiTest {
+class DatabaseOutageApiIT {
 
     private static final TcpProxy network = TcpProxy.toTestDatabaseServer();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** What the service logs about requests: one line each, by route, and never a customer's personal data. */
-class RequestLogTest {
+class RequestLogIT {
 
     private static final String FIRST_NAME = "Zebedee";
     private static final String LAST_NAME = "Quixotic-Vanderbilt";

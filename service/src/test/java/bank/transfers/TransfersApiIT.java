@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class TransfersApiTest {
+class TransfersApiIT {
 
     private static final String UNKNOWN = "01a21f29-ee76-73a3-ba00-57b9fc659254";
 

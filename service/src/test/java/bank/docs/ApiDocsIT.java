@@ -14,7 +14,7 @@ import org.glassfish.jersey.server.model.ResourceMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ApiDocsTest {
+class ApiDocsIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();

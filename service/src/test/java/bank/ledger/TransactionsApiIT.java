@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class TransactionsApiTest {
+class TransactionsApiIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();
