@@ -375,10 +375,10 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
         promql.push({ source: 'rule', file: rel(file), group: group.name, rule: name, expr: String(rule.expr).trim() });
         if (rule.alert) {
           if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
-          for (const key of ['summary', 'description', 'runbook']) {
+          for (const key of ['summary', 'description', 'runbook_url']) {
             if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
           }
-          if (rule.annotations?.runbook) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook });
+          if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
         }
       }
     }
@@ -386,16 +386,23 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
   }
 
   if (promtool) promtoolCheck(promtool, promql, errors);
-  // --------------------------------------------------------------- README
-  const readmeFile = path.join(root, 'README.md');
-  if (existsSync(readmeFile)) {
-    const readme = readFileSync(readmeFile, 'utf8');
-    const anchors = new Set(readme.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, ''))));
-    for (const { file, context, link } of runbooks) {
-      const [target, anchor] = link.split('#');
-      if (target === 'README.md' && !anchors.has(anchor)) fail(file, context, `runbook ${link} names no heading of README.md`);
-    }
-    for (const problem of readmePanelReferences(readme, panelTitles, linkQueryNames)) fail('README.md', problem.where, problem.message);
+  // --------------------------------------------------------------- documentation
+  // The README and the Markdown files it links to: runbook links must name a heading of their file, and
+  // every panel named in italics must exist.
+  const documents = ['README.md', 'CONTRIBUTING.md', ...listFiles(path.join(root, 'docs'), ['.md']).map(rel)]
+    .filter((doc) => existsSync(path.join(root, doc)));
+  const headings = new Map(documents.map((doc) => {
+    const text = readFileSync(path.join(root, doc), 'utf8');
+    return [doc, new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, ''))))];
+  }));
+  for (const { file, context, link } of runbooks) {
+    const [target, anchor] = link.split('#');
+    if (!headings.has(target)) fail(file, context, `runbook ${link} names no document of the repository`);
+    else if (!headings.get(target).has(anchor)) fail(file, context, `runbook ${link} names no heading of ${target}`);
+  }
+  for (const doc of documents) {
+    const text = readFileSync(path.join(root, doc), 'utf8');
+    for (const problem of readmePanelReferences(text, panelTitles, linkQueryNames)) fail(doc, problem.where, problem.message);
   }
 
   return { errors, summary, promql };

@@ -20,20 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The curl examples of README.md's API section, run in order by bash against the service on an empty
- * database, as a reader would paste them, and compared with the outputs the README shows. Ids and timestamps
+ * The curl examples of the API guide (docs/api.md), run in order by bash against the service on an empty
+ * database, as a reader would paste them, and compared with the outputs the guide shows. Ids and timestamps
  * differ on every run, so both sides have them replaced: each distinct id by its order of first appearance
  * (the account of the third example must still be the one the fifth example credits), each timestamp by a
- * placeholder. The README trims headers, so only the headers it shows are compared.
+ * placeholder. The guide trims headers, so only the headers it shows are compared.
  */
-class ReadmeExamplesIT {
+class ApiGuideExamplesIT {
 
     @RegisterExtension
     static final BankApi api = new BankApi();
 
-    private static final Path README = Path.of("..", "README.md");
-    private static final String SECTION_START = "## The API";
-    private static final String SECTION_END = "### Rules of the API";
+    private static final Path GUIDE = Path.of("..", "docs", "api.md");
+    private static final String SECTION_START = "# The API, by example";
+    private static final String SECTION_END = "## Rules of the API";
     private static final String DOCUMENTED_ADDRESS = "localhost:8080";
     private static final String SEPARATOR = "@@ next example @@";
 
@@ -46,9 +46,9 @@ class ReadmeExamplesIT {
     }
 
     @Test
-    void everyApiExampleInTheReadmeGivesTheOutputItShows() throws Exception {
-        List<Example> examples = examples(Files.readString(README));
-        assertThat(examples).as("examples in README.md's API section").hasSizeGreaterThan(10);
+    void everyExampleOfTheApiGuideGivesTheOutputItShows() throws Exception {
+        List<Example> examples = examples(Files.readString(GUIDE));
+        assertThat(examples).as("examples in docs/api.md").hasSizeGreaterThan(10);
 
         List<String> outputs = runInOneShell(examples);
 
@@ -94,12 +94,12 @@ class ReadmeExamplesIT {
         return blank < 0 ? new String[] {output, ""} : new String[] {output.substring(0, blank), output.substring(blank + 2)};
     }
 
-    private static List<Example> examples(String readme) {
-        int start = readme.indexOf("\n" + SECTION_START + "\n");
-        int end = readme.indexOf("\n" + SECTION_END + "\n", start);
-        assertThat(start).as("README.md has a section '%s'", SECTION_START).isPositive();
-        assertThat(end).as("README.md has a section '%s' after it", SECTION_END).isPositive();
-        List<String> lines = readme.substring(start, end).lines().toList();
+    private static List<Example> examples(String guide) {
+        int start = guide.indexOf(SECTION_START + "\n");
+        int end = guide.indexOf("\n" + SECTION_END + "\n", start);
+        assertThat(start).as("docs/api.md has a section '%s'", SECTION_START).isNotNegative();
+        assertThat(end).as("docs/api.md has a section '%s' after it", SECTION_END).isPositive();
+        List<String> lines = guide.substring(start, end).lines().toList();
 
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
