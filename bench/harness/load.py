@@ -92,7 +92,7 @@ def wrk(url, scenario, connections, seconds, data, api_key):
         p50_ms=parsed["latency_us"]["p50"] / 1000,
         p99_ms=parsed["latency_us"]["p99"] / 1000,
         raw=output,
-        command=" ".join(command[:-3] + ["bench/wrk/bank.lua", "<url>", "--", scenario.name]),
+        command=" ".join(command[:-4] + ["bench/wrk/bank.lua", "<service>", "--", scenario.name]),
     )
 
 

@@ -131,11 +131,13 @@ class Run:
             self.say("Collector and Loki/Tempo sink started")
         self.command = stack.dockerfile_command(ROOT)
         compose = stack.compose_environment(ROOT, "api")
-        self.compose_env = stack.localise(compose, self.telemetry.addresses() if self.telemetry else {})
         self.record["service"] = {
-            "command": " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in self.command),
-            "environment_B": {k: v for k, v in sorted(self.compose_env.items()) if not k.startswith("DATABASE")},
+            "command": " ".join(c.replace(ROOT + "/", "") for c in self.command),
+            "environment": {k: v for k, v in sorted(compose.items()) if not k.startswith("DATABASE")},
         }
+        if not self.telemetry:
+            compose = {k: v for k, v in compose.items() if not stack.TELEMETRY_VARIABLES.match(k)}
+        self.compose_env = stack.localise(compose, self.telemetry.addresses() if self.telemetry else {})
 
     def seed(self, database, data):
         watch = system.Stopwatch()
@@ -196,10 +198,15 @@ class Run:
         return lambda seconds: load.wrk(url, scenario, connections, seconds, data, self.api_key)
 
     def preflight(self, data, database):
-        """One second of every scenario on one connection: every answer must be a 2xx."""
+        """A few seconds of every scenario on one connection: every answer must be a 2xx. (A cold service's
+        first requests can take seconds on a loaded machine, hence the retries.)"""
         for scenario in self.scenarios(self.args.scenarios):
             for config in self.args.configs:
-                result = self.runner(config, scenario, 1, data, database)(1)
+                run = self.runner(config, scenario, 1, data, database)
+                for _ in range(5):
+                    result = run(3)
+                    if result.requests:
+                        break
                 if result.errors or result.requests == 0:
                     raise RuntimeError(f"preflight: {scenario.name} on {config} had {result.errors} errors in "
                                        f"{result.requests} requests (statuses {result.statuses}, socket errors "

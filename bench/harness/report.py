@@ -229,16 +229,19 @@ def render(r):
     w("## Configurations\n")
     svc = r.get("service", {})
     w(f"- **A**, the service without the agent: `{_without_agent(svc.get('command', ''))}`, with compose's `api` "
-      "environment minus `OTEL_*` and `LOKI_URL` (logs stay on the console).")
+      "environment below minus `OTEL_*` and `LOKI_URL` (logs stay on the console).")
     w(f"- **B**, full telemetry: `{svc.get('command', '')}` (service/Dockerfile's ENTRYPOINT and CMD), with "
-      "compose's `api` environment; the Collector (tools/build-otelcol.sh, otel-collector.yaml) receives the "
-      "agent's traces and metrics and exports traces to a sink standing in for Tempo, loki4j pushes to the same "
-      "sink standing in for Loki. Environment from docker-compose.yml:")
-    for key, value in svc.get("environment_B", {}).items():
-        w(f"  - `{key}={value}`")
-    w("- **C**, the ceiling: pgbench (`-M prepared`, same connections) running bench/pgbench/*.sql, the statements "
-      "the service sends per request, straight to the database.")
-    w("- Both services also get `BANK_BOOTSTRAP_API_KEY`, and every request carries `Authorization: Bearer`.")
+      "compose's `api` environment below. The Collector (tools/build-otelcol.sh, otel-collector.yaml) receives "
+      "the agent's traces and metrics and exports traces to a sink standing in for Tempo; loki4j pushes the "
+      "service's log lines to the same sink standing in for Loki. Both answer as the real ones do and discard.")
+    w("- **C**, the ceiling: pgbench (`-M prepared`, as many connections) running bench/pgbench/*.sql, the "
+      "statements the service sends per request, straight to the database.")
+    w("- Both services listen on 127.0.0.1 and get `BANK_BOOTSTRAP_API_KEY`; every request carries "
+      "`Authorization: Bearer`.")
+    w("\nThe `api` environment in docker-compose.yml (compose addresses are replaced by the local processes, "
+      "the database by the benchmark's):\n")
+    for key, value in svc.get("environment", {}).items():
+        w(f"- `{key}={value}`")
     w("")
     return "\n".join(out)
 

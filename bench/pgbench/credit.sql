@@ -6,12 +6,12 @@
 \set amount random(1, 10000)
 \set key random(1, 9223372036854775806)
 BEGIN;
-INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
+INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key::text, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
 COMMIT;
 BEGIN;
 SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id IN (bench.account_id(:n)) ORDER BY id FOR UPDATE \gset
 \set balance :balance + :amount
 UPDATE accounts SET balance = :balance WHERE id = bench.account_id(:n);
 INSERT INTO transactions (id, account_id, type, amount, balance_after, description, transfer_id, created_at) VALUES (bench.uuid_v7(), bench.account_id(:n), 'CREDIT', :amount, :balance, 'bench credit', NULL, now()) RETURNING id, account_id, type, amount, balance_after, description, transfer_id, created_at;
-UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_location = NULL, response_body = '{"id":"019ac4b2-3f1e-7c2a-9d4e-1a2b3c4d5e6f","accountId":"00000000-0000-7000-8000-000000000001","type":"CREDIT","amount":1234,"balanceAfter":6001234,"description":"bench credit","transferId":null,"createdAt":"2026-11-28T08:00:00.123456Z"}' WHERE key = 'pgbench-' || :key;
+UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_location = NULL, response_body = '{"id":"019ac4b2-3f1e-7c2a-9d4e-1a2b3c4d5e6f","accountId":"00000000-0000-7000-8000-000000000001","type":"CREDIT","amount":1234,"balanceAfter":6001234,"description":"bench credit","transferId": null,"createdAt":"2026-11-28T08:00:00.123456Z"}' WHERE key = 'pgbench-' || :key::text;
 COMMIT;

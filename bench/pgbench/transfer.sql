@@ -9,7 +9,7 @@
 \set amount random(1, 100)
 \set key random(1, 9223372036854775806)
 BEGIN;
-INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
+INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key::text, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
 COMMIT;
 BEGIN;
 SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id IN (bench.account_id(:from), bench.account_id(:to)) ORDER BY id FOR UPDATE;
@@ -18,5 +18,5 @@ UPDATE accounts SET balance = balance - :amount WHERE id = bench.account_id(:fro
 INSERT INTO transactions (id, account_id, type, amount, balance_after, description, transfer_id, created_at) VALUES (bench.uuid_v7(), bench.account_id(:from), 'DEBIT', :amount, :from_balance, 'bench transfer', :transfer_id, now()) RETURNING id, account_id, type, amount, balance_after, description, transfer_id, created_at;
 UPDATE accounts SET balance = balance + :amount WHERE id = bench.account_id(:to) RETURNING balance \gset to_
 INSERT INTO transactions (id, account_id, type, amount, balance_after, description, transfer_id, created_at) VALUES (bench.uuid_v7(), bench.account_id(:to), 'CREDIT', :amount, :to_balance, 'bench transfer', :transfer_id, now()) RETURNING id, account_id, type, amount, balance_after, description, transfer_id, created_at;
-UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_location = '/v1/transfers/' || :transfer_id, response_body = '{"id":"019ac4b2-3f1e-7c2a-9d4e-1a2b3c4d5e6f","fromAccountId":"00000000-0000-7000-8000-000000000001","toAccountId":"00000000-0000-7000-8000-000000000002","amount":42,"currency":"EUR","description":"bench transfer","createdAt":"2026-11-28T08:00:00.123456Z"}' WHERE key = 'pgbench-' || :key;
+UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_location = '/v1/transfers/' || :transfer_id::text, response_body = '{"id":"019ac4b2-3f1e-7c2a-9d4e-1a2b3c4d5e6f","fromAccountId":"00000000-0000-7000-8000-000000000001","toAccountId":"00000000-0000-7000-8000-000000000002","amount":42,"currency":"EUR","description":"bench transfer","createdAt":"2026-11-28T08:00:00.123456Z"}' WHERE key = 'pgbench-' || :key::text;
 COMMIT;
