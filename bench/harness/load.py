@@ -29,17 +29,17 @@ class Data:
 @dataclass
 class Scenario:
     name: str
-    pgbench_script: str
+    pgbench_scripts: tuple  # bench/pgbench files, run one after the other as one pgbench transaction
     pgbench_variables: dict = field(default_factory=dict)
-    writes: bool = False
 
 
+KEYED = "idempotency-claim.sql"
 SCENARIOS = [
-    Scenario("get-account", "get-account.sql"),
-    Scenario("history", "history.sql"),
-    Scenario("credit", "credit.sql", writes=True),
-    Scenario("transfer", "transfer.sql", {"pool": "pool"}, writes=True),
-    Scenario("transfer-hot", "transfer.sql", {"pool": "hot"}, writes=True),
+    Scenario("get-account", ("get-account.sql",)),
+    Scenario("history", ("history.sql",)),
+    Scenario("credit", (KEYED, "credit.sql")),
+    Scenario("transfer", (KEYED, "transfer.sql"), {"pool": "pool"}),
+    Scenario("transfer-hot", (KEYED, "transfer.sql"), {"pool": "hot"}),
 ]
 SCENARIO_NAMES = [s.name for s in SCENARIOS]
 
@@ -102,16 +102,21 @@ def pgbench(bindir, port, database, scenario, connections, seconds, data):
         variables[name] = variables[source]
     logs = tempfile.mkdtemp(prefix="bench-pgbench-")
     try:
+        script = os.path.join(logs, scenario.name + ".sql")
+        with open(script, "w") as out:
+            for name in scenario.pgbench_scripts:
+                out.write(open(os.path.join(PGBENCH_DIR, name)).read())
         command = [os.path.join(bindir, "pgbench"), "-n", "-M", "prepared", "-h", "127.0.0.1", "-p", str(port),
                    "-U", "bank", "-c", str(connections), "-j", str(min(2, connections)), "-T", str(seconds),
-                   "--failures-detailed", "-l", "--log-prefix", os.path.join(logs, "log"),
-                   "-f", os.path.join(PGBENCH_DIR, scenario.pgbench_script)]
+                   "--failures-detailed", "-l", "--log-prefix", os.path.join(logs, "log"), "-f", script]
         for name, value in variables.items():
             command += ["-D", f"{name}={value}"]
         command.append(database)
         output = _run(command, dict(os.environ, PGPASSWORD="bank"), seconds + 120)
         latencies = []
         for name in os.listdir(logs):
+            if not name.startswith("log"):
+                continue
             with open(os.path.join(logs, name)) as f:
                 for line in f:
                     fields = line.split()
@@ -125,7 +130,8 @@ def pgbench(bindir, port, database, scenario, connections, seconds, data):
     failed_match = re.search(r"number of failed transactions: (\d+)", output)
     failed = int(failed_match.group(1)) if failed_match else 0
     duration = float(re.search(r"duration: (\d+) s", output).group(1))
-    shown = [a for a in command if not a.startswith(logs)]
+    shown = [a for a in command if not a.startswith(logs) and a not in ("--log-prefix", "-l", "-f")]
+    shown[-1:-1] = ["-f " + " + ".join("bench/pgbench/" + name for name in scenario.pgbench_scripts)]
     return Result(
         seconds=duration,
         requests=processed,
@@ -135,8 +141,7 @@ def pgbench(bindir, port, database, scenario, connections, seconds, data):
         p50_ms=_percentile(latencies, 50) / 1000,
         p99_ms=_percentile(latencies, 99) / 1000,
         raw=output,
-        command=" ".join(a.replace(PGBENCH_DIR, "bench/pgbench") for a in shown
-                         if a not in ("--log-prefix", "-l")),
+        command=" ".join(shown),
     )
 
 

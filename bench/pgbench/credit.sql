@@ -1,13 +1,9 @@
--- The ceiling of a keyed credit, POST /v1/accounts/{id}/transactions with an Idempotency-Key, as
--- Idempotency.run and LedgerService.post issue it: the claim in a transaction of its own, then the lock, the
--- new balance, the ledger line and the stored response in one transaction. The service computes the request
--- hash, the ids and the response body in Java; here they are fixed strings of the same size or made in SQL.
+-- The ceiling of a keyed credit, POST /v1/accounts/{id}/transactions with an Idempotency-Key, after the claim
+-- (idempotency-claim.sql), as LedgerService.post and Idempotency.run issue it: the lock, the new balance, the
+-- ledger line and the stored response in one transaction. The service computes the request hash, the ids and
+-- the response body in Java; here they are fixed strings of the same size, or made in SQL.
 \set n random(1, :accounts)
 \set amount random(1, 10000)
-\set key random(1, 9223372036854775806)
-BEGIN;
-INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key::text, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
-COMMIT;
 BEGIN;
 SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id IN (bench.account_id(:n)) ORDER BY id FOR UPDATE \gset
 \set balance :balance + :amount

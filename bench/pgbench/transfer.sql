@@ -1,16 +1,12 @@
 -- The ceiling of a keyed transfer, POST /v1/transfers with an Idempotency-Key, between two different random
--- accounts of 1..:pool, as Idempotency.run and TransferService.move issue it: the claim in a transaction of its
--- own, then both rows locked in id order, the transfer, a debit line and a credit line with their balances,
--- and the stored response in one transaction. One difference: the service computes each new balance in Java
--- from the locked row, which needs no SQL; here each UPDATE computes it and RETURNING hands it to the line.
+-- accounts of 1..:pool, after the claim (idempotency-claim.sql), as TransferService.move and Idempotency.run
+-- issue it: both rows locked in id order, the transfer, a debit line and a credit line with their balances, and
+-- the stored response in one transaction. One difference: the service computes each new balance in Java from
+-- the locked row, which needs no SQL; here each UPDATE computes it and RETURNING hands it to the line.
 \set from random(1, :pool)
 \set to random(1, :pool - 1)
 \set to case when :to >= :from then :to + 1 else :to end
 \set amount random(1, 100)
-\set key random(1, 9223372036854775806)
-BEGIN;
-INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) VALUES ('pgbench-' || :key::text, '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592', 'IN_FLIGHT', now(), now()) ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT',   locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL   WHERE k.created_at < now() - make_interval(secs => 86400) RETURNING true;
-COMMIT;
 BEGIN;
 SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id IN (bench.account_id(:from), bench.account_id(:to)) ORDER BY id FOR UPDATE;
 INSERT INTO transfers (id, from_account_id, to_account_id, amount, currency, description, created_at) VALUES (bench.uuid_v7(), bench.account_id(:from), bench.account_id(:to), :amount, 'EUR', 'bench transfer', now()) RETURNING id, from_account_id, to_account_id, amount, currency, description, created_at \gset transfer_
