@@ -91,7 +91,7 @@ def render(r):
         w("> **Smoke run (`--quick`):** one round, short warm-up and windows. Use it to check the harness, "
           "not to judge a target.\n")
     if shared:
-        w(f"> **The machine was shared.** Other processes (builds and tests of other developers) used "
+        w(f"> **The machine was shared.** Processes outside the benchmark used "
           f"{statistics.median(others):.0%} of the machine's CPU in the median window and "
           f"up to {max(others):.0%}; the 1-minute load average was {min(loads):.1f}–{max(loads):.1f} on "
           f"{r['machine']['cores']} cores. Absolute numbers are noisy; the ratios, measured side by side within "
