@@ -5,6 +5,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -17,7 +18,7 @@ import zipfile
 
 from . import load, report, stack, system
 from .load import Data
-from .postgres import Postgres
+from .postgres import Postgres, bindir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIGS = ["A", "B", "C"]
@@ -42,6 +43,8 @@ def parse_args(argv):
                    help="two consecutive warm-up windows within this fraction end the warm-up (default 0.05)")
     p.add_argument("--growth", action="store_true",
                    help="also run GET and history on 1,000,000 accounts and 10,000,000 ledger lines")
+    p.add_argument("--no-build", dest="build", action="store_false",
+                   help="use the jar in service/target as it is instead of building it first")
     p.add_argument("--report-from", metavar="RESULTS_DIR",
                    help="only rewrite BENCHMARKS.md from the run.json of an earlier run")
     args = p.parse_args(argv)
@@ -105,12 +108,13 @@ class Run:
         a = self.args
         if "A" in a.configs or "B" in a.configs:
             _ensure_wrk(self)
-            jar = os.path.join(ROOT, "service/target/bank-service.jar")
-            agent = os.path.join(ROOT, "service/target/otel/opentelemetry-javaagent.jar")
-            if not (os.path.exists(jar) and os.path.exists(agent)):
-                self.say("building the service: ./mvnw -B -q -DskipTests package")
-                subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "package"], cwd=ROOT,
-                               check=True)
+        # Always the jar of the checkout as it is: a stale jar would measure other code. (C needs it too, for
+        # the migrations.)
+        if a.build:
+            self.say("building the service: ./mvnw -B -q -DskipTests package")
+            subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+        elif not os.path.exists(os.path.join(ROOT, "service/target/bank-service.jar")):
+            raise SystemExit("bench: service/target/bank-service.jar is missing; run without --no-build")
         collector = None
         if "B" in a.configs:
             self.say("Collector: tools/build-otelcol.sh (cached after the first build)")
@@ -380,7 +384,6 @@ class Run:
 
 def _statements(path, variables):
     """The SQL statements of a pgbench script, with its variables replaced by values."""
-    import re
     body = []
     for line in open(path):
         stripped = line.strip()
@@ -413,7 +416,6 @@ def _versions(collector):
         manifest = zipfile.ZipFile(agent_jar).read("META-INF/MANIFEST.MF").decode()
         agent = next((l.split(":", 1)[1].strip() for l in manifest.splitlines()
                       if l.startswith("Implementation-Version")), "unknown")
-    from .postgres import bindir
     return {
         "java": system.first_line(["java", "-version"]),
         "agent": agent,
