@@ -4,7 +4,8 @@ import bank.http.Ids;
 import bank.http.Page;
 import bank.http.PageRequest;
 import bank.idempotency.Created;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
+import bank.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -32,11 +33,11 @@ import java.util.UUID;
 public class AccountResource {
 
     private final AccountService accounts;
-    private final Idempotency idempotency;
+    private final IdempotentPosts posts;
 
-    public AccountResource(AccountService accounts, Idempotency idempotency) {
+    public AccountResource(AccountService accounts, IdempotentPosts posts) {
         this.accounts = accounts;
-        this.idempotency = idempotency;
+        this.posts = posts;
     }
 
     public static URI location(UUID id) {
@@ -53,9 +54,9 @@ public class AccountResource {
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response open(
-            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @Parameter(ref = "#/components/parameters/OptionalIdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid OpenAccountRequest request) {
-        return idempotency.run(key, "POST /v1/accounts", request, tx -> {
+        return posts.run(IdempotencyKey.optional(key), "POST /v1/accounts", request, tx -> {
             Account account = accounts.open(tx, request);
             return new Created(location(account.id()), account);
         });

@@ -2,7 +2,7 @@ package bank.docs;
 
 import bank.accounts.AccountResource;
 import bank.http.Problem;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
 import bank.ledger.TransactionResource;
 import bank.transfers.TransferResource;
 import io.dropwizard.assets.AssetsBundle;
@@ -70,6 +70,9 @@ public final class ApiDocs {
         Content problem = new Content().addMediaType(Problem.MEDIA_TYPE,
                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
         components.addResponses("MalformedRequest", new ApiResponse().description("Malformed JSON, or no body").content(problem));
+        components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse()
+                .description("Malformed JSON, no body, or no Idempotency-Key (`urn:problem:idempotency-key-required`)")
+                .content(problem));
         components.addResponses("NotFound", new ApiResponse().description("No such resource").content(problem));
         components.addResponses("RequestInProgress", new ApiResponse()
                 .description("A request with the same Idempotency-Key is still in progress; retry later").content(problem));
@@ -78,12 +81,19 @@ public final class ApiDocs {
         components.addResponses("Unprocessable", new ApiResponse()
                 .description("Invalid fields (see `errors`), a refused operation (insufficient funds, currency "
                         + "mismatch, same account), or an Idempotency-Key reused with another body").content(problem));
-        components.addParameters("IdempotencyKey", new Parameter().in("header").name(Idempotency.HEADER)
-                .required(false).schema(new StringSchema().minLength(1).maxLength(255))
-                .description("Makes a retry safe: a retry with the same key and body replays the first response "
-                        + "(with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
-                        + "while the first is in progress gets 409. Keys are kept for 24 hours."));
+        components.addParameters("IdempotencyKey", idempotencyKey(true, "Required: a request that moves money "
+                + "without one is refused with 400 and writes nothing. "));
+        components.addParameters("OptionalIdempotencyKey", idempotencyKey(false, ""));
         return components;
+    }
+
+    private static Parameter idempotencyKey(boolean required, String requirement) {
+        return new Parameter().in("header").name(IdempotencyKey.HEADER).required(required)
+                .schema(new StringSchema().minLength(1).maxLength(255))
+                .description(requirement + "Makes a retry safe: a retry with the same key and body replays the first "
+                        + "response (with `Idempotent-Replayed: true`); the same key with another body gets 422; a "
+                        + "retry while the first is in progress gets 409. After a 503 the outcome is unknown: retry "
+                        + "with the same key. Keys are kept for 24 hours.");
     }
 
     @Path("/openapi.json")

@@ -1,5 +1,9 @@
 package bank.testing;
 
+import bank.db.Database;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -44,6 +48,21 @@ public final class TestDatabase implements AutoCloseable {
     /** The URL of the database the throw-away ones are created next to, which names the server. */
     public static String serverUrl() {
         return BASE_URL;
+    }
+
+    /** Brings the schema up to date with the service's own migrations, as the service does at start-up. */
+    public void migrate() throws Exception {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.postgresql.Driver");
+        factory.setUrl(url);
+        factory.setUser(USER);
+        factory.setPassword(PASSWORD);
+        ManagedDataSource dataSource = factory.build(new MetricRegistry(), "migrations");
+        try {
+            Database.migrate(dataSource);
+        } finally {
+            dataSource.stop();
+        }
     }
 
     public Connection connect() throws SQLException {
