@@ -69,16 +69,17 @@ public class BankApplication extends Application<BankConfiguration> {
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
+        UnitOfWork unitOfWork = new UnitOfWork(jdbi);
         IdempotencyKeyStore idempotencyKeys = new IdempotencyKeyStore(jdbi,
                 config.getIdempotency().getRetention().toJavaDuration());
-        IdempotentPosts posts = new IdempotentPosts(new UnitOfWork(jdbi), idempotencyKeys, environment.getObjectMapper());
+        IdempotentPosts posts = new IdempotentPosts(idempotencyKeys, environment.getObjectMapper());
         AccountService accounts = new AccountService(jdbi, metrics);
         LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
         TransferService transfers = new TransferService(jdbi, ledger, metrics);
 
-        environment.jersey().register(new AccountResource(accounts, posts));
-        environment.jersey().register(new TransactionResource(ledger, posts));
-        environment.jersey().register(new TransferResource(transfers, posts));
+        environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
+        environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
+        environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
         ApiDocs.register(environment);

@@ -1,5 +1,6 @@
 package bank.accounts;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.http.Page;
 import bank.http.PageRequest;
@@ -33,10 +34,12 @@ import java.util.UUID;
 public class AccountResource {
 
     private final AccountService accounts;
+    private final UnitOfWork unitOfWork;
     private final IdempotentPosts posts;
 
-    public AccountResource(AccountService accounts, IdempotentPosts posts) {
+    public AccountResource(AccountService accounts, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.accounts = accounts;
+        this.unitOfWork = unitOfWork;
         this.posts = posts;
     }
 
@@ -54,12 +57,13 @@ public class AccountResource {
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response open(
-            @Parameter(ref = "#/components/parameters/OptionalIdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
+            @Parameter(ref = "#/components/parameters/OptionalIdempotencyKey")
+            @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid OpenAccountRequest request) {
-        return posts.run(IdempotencyKey.optional(key), "POST /v1/accounts", request, tx -> {
+        return unitOfWork.run(posts.once(IdempotencyKey.optional(key), "POST /v1/accounts", request, tx -> {
             Account account = accounts.open(tx, request);
             return new Created(location(account.id()), account);
-        });
+        }));
     }
 
     @GET

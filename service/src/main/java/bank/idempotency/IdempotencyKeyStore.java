@@ -37,24 +37,15 @@ public class IdempotencyKeyStore {
     }
 
     /**
-     * @throws AlreadyStored if the key has a response although {@code tx} holds its lock, which only a writer that
-     *                       skipped the lock could cause; the caller's transaction must then roll back
+     * @return false if the key has a response already, although {@code tx} holds its lock: only a writer that
+     *         skipped the lock could cause that, and the primary key refuses the second response
      */
-    void save(Handle tx, IdempotencyKey key, StoredResponse response) {
-        if (tx.attach(IdempotencyDao.class).save(key.scope(), key.value(), response, retentionSeconds) == 0) {
-            throw new AlreadyStored();
-        }
+    boolean save(Handle tx, IdempotencyKey key, StoredResponse response) {
+        return tx.attach(IdempotencyDao.class).save(key.scope(), key.value(), response, retentionSeconds) == 1;
     }
 
     /** Deletes up to {@code batch} expired keys, in a statement of its own. */
     int purgeExpired(int batch) {
         return jdbi.withExtension(IdempotencyDao.class, dao -> dao.purgeExpired(retentionSeconds, batch));
-    }
-
-    /** The primary key refused a second response for the same key. */
-    static final class AlreadyStored extends RuntimeException {
-        AlreadyStored() {
-            super("the idempotency key already has a stored response", null, false, false);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package bank.idempotency;
 
 import bank.db.UnitOfWork;
+import bank.db.UnitOfWork.Work;
 import bank.http.ApiException;
 import bank.http.Problem;
 import bank.http.ProblemType;
@@ -14,8 +15,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Runs a POST as one {@link UnitOfWork}, at most once per Idempotency-Key (IETF
- * draft-ietf-httpapi-idempotency-key-header), and turns the outcome into its response.
+ * The work of a POST, to run as one {@link UnitOfWork}: at most once per Idempotency-Key (IETF
+ * draft-ietf-httpapi-idempotency-key-header), with the outcome turned into the response.
  *
  * <p>A keyed POST is one transaction that commits once:
  * <ol>
@@ -25,7 +26,8 @@ import org.jdbi.v3.core.Handle;
  *       request gets 422.</li>
  *   <li>Otherwise it runs the work. A refusal the client caused (404, 422) rolls the work back to a savepoint taken
  *       before it, and is stored like a success: the same key always gets the same answer.</li>
- *   <li>It stores the response and commits: the effect and its response exist together or not at all.</li>
+ *   <li>It stores the response, and the unit of work commits: the effect and its response exist together or not
+ *       at all.</li>
  * </ol>
  * When the transaction dies for any other reason (the database or the connection goes away, the service is
  * killed), nothing is stored and PostgreSQL drops the lock with the transaction, so the retry with the same key
@@ -40,52 +42,52 @@ public class IdempotentPosts {
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final String BEFORE_WORK = "before_work";
 
-    private final UnitOfWork unitOfWork;
     private final IdempotencyKeyStore keys;
     private final RequestHashes requestHashes;
     private final ObjectMapper json;
 
-    public IdempotentPosts(UnitOfWork unitOfWork, IdempotencyKeyStore keys, ObjectMapper json) {
-        this.unitOfWork = unitOfWork;
+    public IdempotentPosts(IdempotencyKeyStore keys, ObjectMapper json) {
         this.keys = keys;
         this.requestHashes = new RequestHashes(json);
         this.json = json;
     }
 
-    /** Runs the POST once per key, or, without a key, simply runs it in a unit of work. */
-    public Response run(Optional<IdempotencyKey> key, String operation, Object request, UnitOfWork.Work<Created> work) {
+    /** Without a key, the POST's work simply runs; with one, see {@link #once(IdempotencyKey, String, Object, Work)}. */
+    public Work<Response> once(Optional<IdempotencyKey> key, String operation, Object request, Work<Created> work) {
         if (key.isPresent()) {
-            return run(key.get(), operation, request, work);
+            return once(key.get(), operation, request, work);
         }
-        Created created = unitOfWork.run(work);
-        return Response.status(Response.Status.CREATED).location(created.location()).entity(created.body()).build();
+        return tx -> {
+            Created created = work.in(tx);
+            return Response.status(Response.Status.CREATED).location(created.location()).entity(created.body()).build();
+        };
     }
 
     /**
      * @param operation method and path, so that a key cannot be replayed against another endpoint
      * @param request   the parsed body, which with the operation makes the fingerprint the key is bound to
      */
-    public Response run(IdempotencyKey key, String operation, Object request, UnitOfWork.Work<Created> work) {
+    public Work<Response> once(IdempotencyKey key, String operation, Object request, Work<Created> work) {
         String requestHash = requestHashes.of(operation, request);
-        try {
-            return unitOfWork.run(tx -> {
-                if (!keys.tryLock(tx, key)) {
-                    return inProgress();
-                }
-                Optional<StoredResponse> earlier = keys.find(tx, key);
-                if (earlier.isPresent()) {
-                    return answerFor(earlier.get(), requestHash);
-                }
-                StoredResponse response = runOnce(tx, work, requestHash);
-                keys.save(tx, key, response);
-                return toResponse(response, false);
-            });
-        } catch (IdempotencyKeyStore.AlreadyStored rolledBack) {
-            return inProgress();
-        }
+        return tx -> {
+            if (!keys.tryLock(tx, key)) {
+                return inProgress();
+            }
+            Optional<StoredResponse> earlier = keys.find(tx, key);
+            if (earlier.isPresent()) {
+                return answerFor(earlier.get(), requestHash);
+            }
+            StoredResponse response = runOnce(tx, work, requestHash);
+            if (!keys.save(tx, key, response)) {
+                // Thrown, so that the unit of work rolls the effect back, and with it whatever it scheduled.
+                throw new ApiException(ProblemType.REQUEST_IN_PROGRESS, "Another request with this Idempotency-Key "
+                        + "was completed meanwhile. Retry to get its response.");
+            }
+            return toResponse(response, false);
+        };
     }
 
-    private StoredResponse runOnce(Handle tx, UnitOfWork.Work<Created> work, String requestHash) {
+    private StoredResponse runOnce(Handle tx, Work<Created> work, String requestHash) {
         tx.savepoint(BEFORE_WORK);
         try {
             Created created = work.in(tx);

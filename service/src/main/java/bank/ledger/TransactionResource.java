@@ -1,5 +1,6 @@
 package bank.ledger;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.http.Page;
 import bank.http.PageRequest;
@@ -32,10 +33,12 @@ import java.util.UUID;
 public class TransactionResource {
 
     private final LedgerService ledger;
+    private final UnitOfWork unitOfWork;
     private final IdempotentPosts posts;
 
-    public TransactionResource(LedgerService ledger, IdempotentPosts posts) {
+    public TransactionResource(LedgerService ledger, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.ledger = ledger;
+        this.unitOfWork = unitOfWork;
         this.posts = posts;
     }
 
@@ -57,10 +60,9 @@ public class TransactionResource {
             @NotNull @Valid PostTransactionRequest request) {
         IdempotencyKey idempotencyKey = IdempotencyKey.required(key);
         UUID accountId = Ids.pathId(id, "account");
-        return posts.run(idempotencyKey, "POST /v1/accounts/" + accountId + "/transactions", request, tx -> {
-            Transaction line = ledger.post(tx, accountId, request);
-            return Created.withoutLocation(line);
-        });
+        String operation = "POST /v1/accounts/" + accountId + "/transactions";
+        return unitOfWork.run(posts.once(idempotencyKey, operation, request,
+                tx -> Created.withoutLocation(ledger.post(tx, accountId, request))));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package bank.transfers;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.idempotency.Created;
 import bank.idempotency.IdempotencyKey;
@@ -29,10 +30,12 @@ import java.net.URI;
 public class TransferResource {
 
     private final TransferService transfers;
+    private final UnitOfWork unitOfWork;
     private final IdempotentPosts posts;
 
-    public TransferResource(TransferService transfers, IdempotentPosts posts) {
+    public TransferResource(TransferService transfers, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.transfers = transfers;
+        this.unitOfWork = unitOfWork;
         this.posts = posts;
     }
 
@@ -51,10 +54,10 @@ public class TransferResource {
     public Response transfer(
             @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid TransferRequest request) {
-        return posts.run(IdempotencyKey.required(key), "POST /v1/transfers", request, tx -> {
+        return unitOfWork.run(posts.once(IdempotencyKey.required(key), "POST /v1/transfers", request, tx -> {
             Transfer transfer = transfers.transfer(tx, request);
             return new Created(URI.create("/v1/transfers/" + transfer.id()), transfer);
-        });
+        }));
     }
 
     @GET

@@ -206,15 +206,18 @@ class IdempotencyApiIT {
             credit = CompletableFuture.supplyAsync(
                     () -> api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1"));
             Await.until("the request waits to store its response", Duration.ofSeconds(15), () -> api.database()
-                    .queryLong("SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted") == 1);
+                    .queryLong("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                            + "WHERE l.locktype = 'transactionid' AND NOT l.granted AND a.datname = current_database()") == 1);
             intruder.commit();
         }
 
         Reply refused = credit.get(30, TimeUnit.SECONDS).expect(409);
         assertThat(refused.text("type")).isEqualTo("urn:problem:request-in-progress");
-        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.text("detail")).contains("completed meanwhile");
         assertThat(api.balance(account)).isEqualTo(100);
         assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
+        Reply retry = api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1").expect(422);
+        assertThat(retry.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
     }
 
     @Test
