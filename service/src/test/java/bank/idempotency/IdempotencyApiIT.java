@@ -110,11 +110,7 @@ class IdempotencyApiIT {
         Map<String, Object> transfer = transfer(from, to, 400);
         Reply first;
 
-        try (Connection holder = api.database().connect()) {
-            holder.setAutoCommit(false);
-            try (Statement lock = holder.createStatement()) {
-                lock.execute("SELECT 1 FROM accounts WHERE id = '" + from + "' FOR UPDATE");
-            }
+        try (Connection holder = api.database().lockAccount(from)) {
             CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
                     () -> api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1"));
             Await.until("the first request holds its key", Duration.ofSeconds(15),

@@ -69,6 +69,23 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }
 
+    /**
+     * Opens a transaction that holds an account's row lock, as a concurrent writer would, until the connection
+     * commits, rolls back or closes. It connects straight to the server, never through a relay a test may cut.
+     */
+    public Connection lockAccount(String accountId) throws SQLException {
+        Connection holder = connect();
+        try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM accounts WHERE id = ?::uuid FOR UPDATE")) {
+            holder.setAutoCommit(false);
+            lock.setString(1, accountId);
+            lock.executeQuery().close();
+            return holder;
+        } catch (SQLException e) {
+            holder.close();
+            throw e;
+        }
+    }
+
     /** Runs a query that returns one number, such as a count or a sum. */
     public long queryLong(String sql, Object... parameters) {
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
