@@ -52,7 +52,7 @@ public class IdempotentPosts {
         this.json = json;
     }
 
-    /** Without a key, the POST's work simply runs; with one, see {@link #once(IdempotencyKey, String, Object, Work)}. */
+    /** Without a key the POST's work simply runs; with one, see {@link #once(IdempotencyKey, String, Object, Work)}. */
     public Work<Response> once(Optional<IdempotencyKey> key, String operation, Object request, Work<Created> work) {
         if (key.isPresent()) {
             return once(key.get(), operation, request, work);

@@ -160,7 +160,8 @@ final class TrafficGenerator {
             case 0 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 0));
             case 1 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", "ten"));
             case 2 -> get("/v1/accounts/" + UUID.randomUUID());
-            case 3 -> send(postRequest(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 100)).build());
+            case 3 -> send(postRequest(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 100))
+                    .build()); // no Idempotency-Key
             default -> post("/v1/transfers", Map.of("fromAccountId", randomAccount().id(), "toAccountId",
                     randomAccount().id(), "amount", -1));
         }
@@ -170,7 +171,8 @@ final class TrafficGenerator {
     private JsonNode post(String path, Object body) {
         String idempotencyKey = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            HttpResponse<String> response = send(postRequest(path, body).header("Idempotency-Key", idempotencyKey).build());
+            HttpRequest request = postRequest(path, body).header("Idempotency-Key", idempotencyKey).build();
+            HttpResponse<String> response = send(request);
             if (response != null && response.statusCode() < 500 && response.statusCode() != 409) {
                 return response.statusCode() == 201 ? parse(response.body()) : null;
             }

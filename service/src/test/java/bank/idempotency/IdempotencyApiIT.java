@@ -202,8 +202,8 @@ class IdempotencyApiIT {
             credit = CompletableFuture.supplyAsync(
                     () -> api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1"));
             Await.until("the request waits to store its response", Duration.ofSeconds(15), () -> api.database()
-                    .queryLong("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                            + "WHERE l.locktype = 'transactionid' AND NOT l.granted AND a.datname = current_database()") == 1);
+                    .queryLong("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
+                            + "l.locktype = 'transactionid' AND NOT l.granted AND a.datname = current_database()") == 1);
             intruder.commit();
         }
 
