@@ -33,7 +33,7 @@ class Scenario:
     pgbench_variables: dict = field(default_factory=dict)
 
 
-KEYED = "idempotency-claim.sql"
+KEYED = "idempotency-key.sql"
 SCENARIOS = [
     Scenario("get-account", ("get-account.sql",)),
     Scenario("history", ("history.sql",)),

@@ -13,7 +13,7 @@ import subprocess
 from . import system
 
 SERVICE_USER = "bank"
-UTILITY = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|START|END|SET|RESET|SHOW|DISCARD|DEALLOCATE)\b", re.IGNORECASE)
+UTILITY = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|START|END|SAVEPOINT|RELEASE|SET|RESET|SHOW|DISCARD|DEALLOCATE)\b", re.IGNORECASE)
 SERVICE_PASSWORD = "bank"
 
 # Everything else is initdb's default, as in compose's postgres image. More connections than the default 100:
