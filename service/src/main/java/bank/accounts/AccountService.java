@@ -38,7 +38,7 @@ public class AccountService {
     }
 
     public Account get(UUID id) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.find(id))
+        return jdbi.withHandle(handle -> AccountDao.find(handle, id))
                 .orElseThrow(() -> ApiException.notFound("account"));
     }
 
