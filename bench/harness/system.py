@@ -90,8 +90,8 @@ def heap_after_gc_kib(pid):
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60,
                           check=True).stdout
     # One line for G1's heap, one per generation for the serial and parallel collectors; Metaspace lines have no
-    # "total".
-    spaces = re.findall(r"total (\d+)K, used (\d+)K", info)
+    # "total". Java 17: "total <committed>K, used <used>K"; Java 25's G1: "total reserved <r>K, committed <c>K, used".
+    spaces = re.findall(r"total (?:reserved \d+K, committed )?(\d+)K, used (\d+)K", info)
     if not spaces:
         raise RuntimeError("cannot read the heap from jcmd GC.heap_info:\n" + info)
     return {"heap_total_kib": sum(int(total) for total, _ in spaces),
