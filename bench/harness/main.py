@@ -420,7 +420,7 @@ def _versions(collector):
         agent = next((l.split(":", 1)[1].strip() for l in manifest.splitlines()
                       if l.startswith("Implementation-Version")), "unknown")
     return {
-        "java": system.first_line(["java", "-version"]),
+        "java": system.first_line([stack.runtime_java(ROOT), "-version"]),
         "agent": agent,
         "postgresql": system.first_line([os.path.join(bindir(), "postgres"), "--version"]),
         "wrk": system.first_line(["wrk", "-v"]),
