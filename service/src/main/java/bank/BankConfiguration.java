@@ -1,5 +1,6 @@
 package bank;
 
+import bank.access.AccessConfig;
 import bank.idempotency.IdempotencyConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
@@ -19,6 +20,10 @@ public class BankConfiguration extends Configuration {
     @Valid
     @NotNull
     private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @Valid
+    @NotNull
+    private AccessConfig access = new AccessConfig();
 
     @JsonProperty("database")
     public DataSourceFactory getDataSourceFactory() {
@@ -48,5 +53,15 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setIdempotency(IdempotencyConfig idempotency) {
         this.idempotency = idempotency;
+    }
+
+    @JsonProperty
+    public AccessConfig getAccess() {
+        return access;
+    }
+
+    @JsonProperty
+    public void setAccess(AccessConfig access) {
+        this.access = access;
     }
 }

@@ -10,6 +10,7 @@ import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import liquibase.Scope;
 import liquibase.UpdateSummaryEnum;
 import liquibase.command.CommandScope;
@@ -25,6 +26,7 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
 public final class Database {
@@ -36,7 +38,15 @@ public final class Database {
     }
 
     public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
-        Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
+        return configure(new JdbiFactory().build(environment, factory, dataSource, "postgresql"));
+    }
+
+    /** For a command that runs outside the server, with no health checks or metrics to register. */
+    public static Jdbi jdbi(DataSource dataSource) {
+        return configure(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+    }
+
+    private static Jdbi configure(Jdbi jdbi) {
         // Exception messages name the statement but never its bound values, which can be a customer's name.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
         jdbi.registerArgument(new MoneyArgument());

@@ -64,8 +64,10 @@ public final class ApiDocs {
                                 + "application/problem+json documents."))
                 .components(components());
         Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
-        return reader.read(new LinkedHashSet<>(List.of(AccountResource.class, TransactionResource.class,
-                TransferResource.class)));
+        List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, TransferResource.class);
+        OpenAPI document = reader.read(new LinkedHashSet<>(resources));
+        AccessDocs.describe(document, resources);
+        return document;
     }
 
     private static Components components() {
@@ -86,6 +88,7 @@ public final class ApiDocs {
         components.addResponses("Unprocessable", new ApiResponse()
                 .description("Invalid fields (see `errors`), a refused operation (insufficient funds, currency "
                         + "mismatch, same account), or an Idempotency-Key reused with another body").content(problem));
+        AccessDocs.addComponents(components, problem);
         components.addParameters("IdempotencyKey", idempotencyKey(true)
                 .description("Required: without one, a request that moves money is refused with 400 and writes "
                         + "nothing. " + IDEMPOTENCY_KEY));
