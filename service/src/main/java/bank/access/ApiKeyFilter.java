@@ -48,7 +48,7 @@ final class ApiKeyFilter extends AuthFilter<String, ApiClient> {
 
     /**
      * The credentials of a Bearer Authorization header (RFC 6750: the scheme, in any case, then the token), or null
-     * when there are none. A header with another scheme carries no Bearer credentials.
+     * when there are none: no header, another scheme, or the scheme alone.
      */
     static String bearerCredentials(String header) {
         if (header == null) {
@@ -60,7 +60,8 @@ final class ApiKeyFilter extends AuthFilter<String, ApiClient> {
         if (!scheme.equalsIgnoreCase(SCHEME)) {
             return null;
         }
-        return space < 0 ? "" : trimmed.substring(space + 1).strip();
+        String token = space < 0 ? "" : trimmed.substring(space + 1).strip();
+        return token.isEmpty() ? null : token;
     }
 
     static final class Builder extends AuthFilterBuilder<String, ApiClient, ApiKeyFilter> {

@@ -49,10 +49,13 @@ class RequestLogIT {
 
         // The line is written as the response completes, which can be a moment after the client has read it.
         List<String> lines = awaitRequestLines(4);
-        assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 duration_ms=\\d+\\.\\d");
-        assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 ");
-        assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 ");
-        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 ");
+        String client = "client=" + api.client().id();
+        assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 " + client
+                + " duration_ms=\\d+\\.\\d");
+        assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 " + client + " ");
+        assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 "
+                + client + " ");
+        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 " + client + " ");
         assertThat(String.join("\n", lines)).doesNotContain(account);
     }
 

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A throw-away PostgreSQL database on the server named by {@code TEST_DATABASE_URL} (default
@@ -63,6 +65,15 @@ public final class TestDatabase implements AutoCloseable {
         } finally {
             dataSource.stop();
         }
+    }
+
+    /** A Jdbi on this database, configured as the service configures its own. */
+    public Jdbi jdbi() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser(USER);
+        dataSource.setPassword(PASSWORD);
+        return Database.jdbi(dataSource);
     }
 
     public Connection connect() throws SQLException {
