@@ -107,7 +107,7 @@ public class ClientsCommand<T extends Configuration> extends ConfiguredCommand<T
 
     private static void list(List<ApiClient> clients, PrintStream out) {
         int nameWidth = Math.max(4, clients.stream().mapToInt(c -> c.name().length()).max().orElse(0));
-        String row = "%-36s  %-" + nameWidth + "s  %-12s  %s%n";
+        String row = "%-36s  %-" + nameWidth + "s  %-15s  %s%n";
         out.printf(Locale.ROOT, row, "ID", "NAME", "KEY", "STATE AND SCOPES");
         for (ApiClient client : clients) {
             out.printf(Locale.ROOT, row, client.id(), client.name(),
