@@ -1,9 +1,14 @@
 package bank.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import bank.db.Database;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -121,6 +126,32 @@ public final class TestDatabase implements AutoCloseable {
             statement.execute();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a changeset's SQL file from the class path as Liquibase does: the whole file in one transaction. */
+    public void runChangeset(String resource) throws IOException, SQLException {
+        String sql;
+        try (InputStream in = TestDatabase.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no " + resource + " on the class path");
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute(sql);
+            connection.commit();
+        }
+    }
+
+    /** Runs a statement that the schema must refuse, and checks that it does, for the given SQLSTATE. */
+    public void assertRefused(String sql, String sqlState) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+            throw new AssertionError("the database accepted: " + sql);
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
         }
     }
 
