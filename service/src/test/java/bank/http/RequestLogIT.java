@@ -82,6 +82,28 @@ class RequestLogIT {
         }
     }
 
+    @Test
+    void keysNeverReachTheLogsAndARefusedRequestNamesNoClient() {
+        String wrongKey = "bank_sk_SentinelWrongKeyThatMustNotBeLogged0000000000";
+        api.withKey(wrongKey).get("/v1/accounts").expect(401);
+        api.withRawAuthorization("Bearer " + wrongKey + " trailing").get("/v1/accounts").expect(401);
+        api.withoutKey().get("/v1/accounts").expect(401);
+        api.get("/v1/accounts").expect(200);
+
+        List<String> lines = awaitRequestLines(4);
+        assertThat(lines.subList(0, 3)).allSatisfy(line -> assertThat(line).contains(" status=401 client=- "));
+        assertThat(lines.get(3)).contains(" status=200 client=" + api.client().id() + " ");
+        List<ILoggingEvent> events;
+        synchronized (captured) {
+            events = List.copyOf(captured.list);
+        }
+        for (ILoggingEvent event : events) {
+            String text = event.getFormattedMessage() + event.getMDCPropertyMap()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(text).doesNotContain("Sentinel", api.client().key().substring(8));
+        }
+    }
+
     private List<String> awaitRequestLines(int expected) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         List<String> lines;
