@@ -3,6 +3,7 @@ package bank;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
+import bank.db.DatabaseStartup;
 import bank.docs.ApiDocs;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
@@ -61,9 +62,8 @@ public class BankApplication extends Application<BankConfiguration> {
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
         ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
-        if (config.isMigrateOnStart()) {
-            Database.migrate(dataSource);
-        }
+        DatabaseStartup.await(dataSourceFactory, dataSource, config.isMigrateOnStart(), 
+                config.getDatabaseStartupTimeout().toJavaDuration());
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
