@@ -166,6 +166,9 @@ class TelemetryPipelineIT {
         Set<String> spanIds = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
         assertThat(statements).allSatisfy(statement -> {
             assertThat(spanIds).contains(statement.parentSpanId());
+            // Tempo's service graph names the database node after server.address (tempo/tempo.yaml): the JDBC
+            // URL's host, "postgres" in compose.
+            assertThat(statement.attributes()).containsEntry("server.address", stack.databaseHost());
             String sql = statement.attributes().get("db.query.text");
             assertThat(sql).isNotBlank();
             // Bound as parameters: none of the values the request carried (ids, amount, key) is in the text.
@@ -192,7 +195,9 @@ class TelemetryPipelineIT {
                     %s
                 """.formatted(exemplarQuery, exemplar, traceId,
                 trace.stream().map(s -> "- " + s.kind() + " `" + s.name() + "` " + (s.attributes().containsKey("db.query.text")
-                        ? "`" + s.attributes().get("db.query.text") + "`" : s.attributes().getOrDefault("http.route", "")))
+                        ? "`" + s.attributes().get("db.query.text") + "` server.address=" + s.attributes().get("server.address")
+                                + " db.namespace=" + s.attributes().get("db.namespace")
+                        : s.attributes().getOrDefault("http.route", "")))
                         .collect(Collectors.joining("\n")),
                 line.labels(), line.metadata(), line.line()));
     }

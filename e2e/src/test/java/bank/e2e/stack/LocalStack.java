@@ -238,6 +238,11 @@ public final class LocalStack implements AutoCloseable {
         return databaseName;
     }
 
+    /** The host of the service's JDBC URL, as the agent reports it in server.address. */
+    public String databaseHost() {
+        return Database.HOST_PORT.split(":")[0];
+    }
+
     /** A connection as Grafana's PostgreSQL data source makes it: as the reader role postgres/init creates. */
     public Connection grafanaReaderConnection() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
