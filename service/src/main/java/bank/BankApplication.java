@@ -14,6 +14,7 @@ import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
 import bank.telemetry.BankMetrics;
+import bank.telemetry.RefusedRequestRoutes;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -77,6 +78,7 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new TransferResource(transfers, idempotency));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        environment.jersey().register(new RefusedRequestRoutes());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
 

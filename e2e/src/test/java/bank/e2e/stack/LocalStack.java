@@ -163,7 +163,8 @@ public final class LocalStack implements AutoCloseable {
 
     private ManagedProcess startService() {
         Map<String, String> env = composeEnvironment("api");
-        env.put("DATABASE_URL", "jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName);
+        // Compose's URL with this run's server and database; its parameters stay as they are.
+        env.put("DATABASE_URL", env.get("DATABASE_URL").replaceFirst("//[^/]+/[^?]*", "//" + Database.HOST_PORT + "/" + databaseName));
         env.put("DATABASE_USER", Database.USER);
         env.put("DATABASE_PASSWORD", Database.PASSWORD);
         env.put("PORT", Integer.toString(ports.get("api")));
