@@ -8,7 +8,7 @@
 #
 # Needs Java 17, Go and Node.js (for the first Collector and Prometheus builds) and a PostgreSQL with a database "bank":
 # DATABASE_URL, DATABASE_USER and DATABASE_PASSWORD as in service/config.yml (default
-# jdbc:postgresql://localhost:5432/bank, bank/bank). Builds the service with ./mvnw if its jar is missing.
+# jdbc:postgresql://localhost:5432/bank?currentSchema=public, bank/bank). Builds the service with ./mvnw if its jar is missing.
 #
 # Grafana, Loki, Tempo and Alertmanager run only in compose. Without Tempo the Collector retries each batch
 # of spans for a minute and then drops it (OtelCollectorExportFailing fires after five minutes); logs stay
@@ -27,9 +27,10 @@ case "${1:-}" in
 esac
 
 state="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank/local-stack"
-logs="$state/logs"
+# A folder of logs per run; the ten newest are kept.
+logs="$state/logs/$(date +%Y%m%d-%H%M%S)"
 environment_name=${DEPLOYMENT_ENVIRONMENT:-local}
-database_url=${DATABASE_URL:-jdbc:postgresql://localhost:5432/bank}
+database_url=${DATABASE_URL:-jdbc:postgresql://localhost:5432/bank?currentSchema=public}
 database_user=${DATABASE_USER:-bank}
 database_password=${DATABASE_PASSWORD:-bank}
 
@@ -72,7 +73,7 @@ postgres_exporter=$(tools/install-postgres-exporter.sh) || {
 }
 
 mkdir -p "$logs" "$state/prometheus/data"
-rm -f "$logs"/*.log
+find "$state/logs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -10 | xargs -r rm -rf
 
 pids=()
 names=()
@@ -150,8 +151,12 @@ start otel-collector env \
 await otel-collector http://127.0.0.1:13133/ 60
 
 # prometheus.yml as compose mounts it, with the compose host names replaced and the rules folder beside it.
-sed -e 's/"otel-collector:/"127.0.0.1:/g' -e 's/"alertmanager:/"127.0.0.1:/g' prometheus.yml \
-  >"$state/prometheus/prometheus.yml"
+# Alertmanager does not run here: its scrape job (down forever) and the alerting section are left out, and
+# alerts are only evaluated (http://localhost:9090/alerts).
+awk '/^alerting:/ { skip = 1; next }
+     /^  - job_name: alertmanager/ { skip = 1; next }
+     skip && (/^[a-z]/ || /^  - job_name:/) { skip = 0 }
+     !skip' prometheus.yml | sed -e 's/"otel-collector:/"127.0.0.1:/g' >"$state/prometheus/prometheus.yml"
 ln -sfn "$repo_root/prometheus" "$state/prometheus/prometheus"
 # The flags of the compose prometheus command, with local paths for the configuration and the data.
 prometheus_flags=()
