@@ -7,13 +7,9 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-compose_file="$repo_root/docker-compose.yml"
-
-version=$(sed -n 's|^ *image: *quay.io/prometheuscommunity/postgres-exporter:v\([0-9][0-9.]*\) *$|\1|p' "$compose_file" | head -n 1)
-if [[ ! $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  echo "install-postgres-exporter: no quay.io/prometheuscommunity/postgres-exporter:vX.Y.Z image found in $compose_file" >&2
-  exit 1
-fi
+# shellcheck source=tools/lib/compose-image.sh
+source "$repo_root/tools/lib/compose-image.sh"
+version=$(compose_image_version install-postgres-exporter "$repo_root/docker-compose.yml" quay.io/prometheuscommunity/postgres-exporter)
 module="github.com/prometheus-community/postgres_exporter"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
 
