@@ -147,6 +147,23 @@ class TelemetryPipelineIT {
         Report.section("Metrics in Prometheus", seen.toString());
     }
 
+    /** prometheus.yml's jobs for what does not run here (Alertmanager) are left out, not left down forever. */
+    @Test
+    void everyScrapeTargetIsAProcessThatRunsAndAnswers() {
+        JsonNode targets = Await.until("every active scrape target to be up", TELEMETRY_TIMEOUT, () -> {
+            JsonNode active = stack.prometheus().get("/api/v1/targets?state=active").path("data").path("activeTargets");
+            for (JsonNode target : active) {
+                if (!"up".equals(target.path("health").asText())) {
+                    return Optional.empty();
+                }
+            }
+            return active.isEmpty() ? Optional.empty() : Optional.of(active);
+        });
+        Set<String> jobs = new TreeSet<>();
+        targets.forEach(target -> jobs.add(target.path("labels").path("job").asText()));
+        assertThat(jobs).containsExactly("otel-collector", "otel-collector-exporter", "prometheus");
+    }
+
     @Test
     void anExemplarLeadsToItsTraceAndItsLogLine() {
         PrometheusClient prometheus = stack.prometheus();
