@@ -92,6 +92,8 @@ public final class LocalStack implements AutoCloseable {
     private ManagedProcess collector;
     private String collectorBinary;
     private String prometheusHelp = "";
+    /** Set once the stack is being stopped: processes exiting from then on are expected to. */
+    private volatile boolean closing;
 
     private LocalStack(boolean forTests, boolean withTraffic, Map<String, String> shell) throws IOException {
         this.forTests = forTests;
@@ -163,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
         watched.add(stack.collector);
         while (true) {
             for (ManagedProcess process : watched) {
-                if (!process.isAlive()) {
+                if (!process.isAlive() && !stack.closing) {
                     System.err.println("local-stack: " + process.name() + " exited; last lines of its log:\n" + process.tail());
                     System.exit(1);
                 }
@@ -597,6 +599,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         if (collector != null) {
             collector.close();
         }
