@@ -2,14 +2,17 @@ package bank.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bank.testing.Await;
 import bank.testing.ServiceProcess;
 import bank.testing.TcpProxy;
 import bank.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,20 +30,20 @@ class DatabaseStartupIT {
         try (TestDatabase database = TestDatabase.create(); TcpProxy port = TcpProxy.toTestDatabaseServer()) {
             port.cut(); // nothing listens on the port the service is given: connections are refused
             try (ServiceProcess service = ServiceProcess.start("startup-wait", port.relayed(database.url()), Map.of())) {
-                await("the service to wait for its database, twice", Duration.ofSeconds(60), () -> {
+                Await.until("the service to wait for its database, twice", Duration.ofSeconds(60), () -> {
                     assertThat(service.isAlive()).as("the service is still running, waiting; its log:%n%s",
                             service.output()).isTrue();
                     return waits(service).size() >= 2;
                 });
 
                 port.restore();
-                await("the service to become healthy", Duration.ofSeconds(90), () -> {
+                Await.until("the service to become healthy", Duration.ofSeconds(90), () -> {
                     assertThat(service.isAlive()).as("the same process is still running; its log:%n%s", service.output())
                             .isTrue();
                     return service.healthy();
                 });
 
-                assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(4);
+                assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(changesets());
                 List<String> waits = waits(service);
                 assertThat(waits).allSatisfy(line -> assertThat(line).contains("WARN", "127.0.0.1", "retrying"));
                 assertThat(service.output()).as("no stack trace for a wait").doesNotContain("\tat ");
@@ -66,30 +69,30 @@ class DatabaseStartupIT {
         try (TestDatabase database = TestDatabase.create();
              ServiceProcess first = ServiceProcess.start("startup-concurrent-1", database.url(), Map.of());
              ServiceProcess second = ServiceProcess.start("startup-concurrent-2", database.url(), Map.of())) {
-            await("both instances to become healthy", Duration.ofSeconds(120), () -> {
+            Await.until("both instances to become healthy", Duration.ofSeconds(120), () -> {
                 assertThat(first.isAlive()).as("first instance; its log:%n%s", first.output()).isTrue();
                 assertThat(second.isAlive()).as("second instance; its log:%n%s", second.output()).isTrue();
                 return first.healthy() && second.healthy();
             });
 
-            assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(4);
-            assertThat(database.queryLong("SELECT count(DISTINCT id) FROM databasechangelog")).isEqualTo(4);
+            assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(changesets());
+            assertThat(database.queryLong("SELECT count(DISTINCT id) FROM databasechangelog")).isEqualTo(changesets());
             assertThat(database.queryLong("SELECT count(*) FROM databasechangeloglock WHERE locked")).isZero();
+        }
+    }
+
+    /** The changesets of the migrations (src/main/resources/db/*.sql), each of which must be applied once. */
+    private static long changesets() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db"))) {
+            long count = 0;
+            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
+                count += Files.readAllLines(file).stream().filter(line -> line.startsWith("--changeset ")).count();
+            }
+            return count;
         }
     }
 
     private static List<String> waits(ServiceProcess service) {
         return service.lines().stream().filter(line -> line.contains(WAITING)).toList();
-    }
-
-    /** Polls {@code condition} until it holds; assertions inside it fail the test at once. */
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // the polling interval
-        }
     }
 }
