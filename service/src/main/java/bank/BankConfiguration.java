@@ -4,6 +4,7 @@ import bank.idempotency.IdempotencyConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -15,6 +16,10 @@ public class BankConfiguration extends Configuration {
 
     /** Applies pending schema migrations before the server starts accepting requests. */
     private boolean migrateOnStart = true;
+
+    /** How long start-up waits for a database that is not accepting connections yet before it gives up. */
+    @NotNull
+    private Duration databaseStartupTimeout = Duration.seconds(60);
 
     @Valid
     @NotNull
@@ -38,6 +43,16 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setMigrateOnStart(boolean migrateOnStart) {
         this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public Duration getDatabaseStartupTimeout() {
+        return databaseStartupTimeout;
+    }
+
+    @JsonProperty
+    public void setDatabaseStartupTimeout(Duration databaseStartupTimeout) {
+        this.databaseStartupTimeout = databaseStartupTimeout;
     }
 
     @JsonProperty
