@@ -4,6 +4,7 @@ import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
 import bank.docs.ApiDocs;
+import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.Idempotency;
@@ -12,6 +13,7 @@ import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
+import bank.telemetry.AdminTasks;
 import bank.telemetry.BankMetrics;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
@@ -77,8 +79,10 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new TransferResource(transfers, idempotency));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
+        AdminTasks.configure(environment, config.isAdminTasksEnabled());
 
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotency,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),

@@ -1,5 +1,6 @@
 package bank;
 
+import bank.http.HttpConfig;
 import bank.idempotency.IdempotencyConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
@@ -16,9 +17,16 @@ public class BankConfiguration extends Configuration {
     /** Applies pending schema migrations before the server starts accepting requests. */
     private boolean migrateOnStart = true;
 
+    /** Serves the admin port's tasks (log levels, GC), which change the running service. */
+    private boolean adminTasksEnabled = false;
+
     @Valid
     @NotNull
     private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @Valid
+    @NotNull
+    private HttpConfig http = new HttpConfig();
 
     @JsonProperty("database")
     public DataSourceFactory getDataSourceFactory() {
@@ -38,6 +46,26 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setMigrateOnStart(boolean migrateOnStart) {
         this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public boolean isAdminTasksEnabled() {
+        return adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public void setAdminTasksEnabled(boolean adminTasksEnabled) {
+        this.adminTasksEnabled = adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public HttpConfig getHttp() {
+        return http;
+    }
+
+    @JsonProperty
+    public void setHttp(HttpConfig http) {
+        this.http = http;
     }
 
     @JsonProperty

@@ -168,6 +168,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_PASSWORD", Database.PASSWORD);
         env.put("PORT", Integer.toString(ports.get("api")));
         env.put("ADMIN_PORT", Integer.toString(ports.get("admin")));
+        // Compose opens the admin port to its port mapping; a local process keeps it on loopback. The outage test
+        // forces a GC through the admin task, which is off by default.
+        env.put("ADMIN_BIND_HOST", "127.0.0.1");
+        env.put("ADMIN_TASKS_ENABLED", "true");
         return ManagedProcess.start("bank-api", java("server", root.resolve("service/config.yml").toString()), env, root, logs)
                 .awaitHttpOk(local("admin", "/healthcheck"), START_TIMEOUT);
     }
