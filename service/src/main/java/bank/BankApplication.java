@@ -9,6 +9,7 @@ import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.Idempotency;
 import bank.idempotency.IdempotencyKeyPurger;
+import bank.logging.LogSafety;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
@@ -59,6 +60,7 @@ public class BankApplication extends Application<BankConfiguration> {
 
     @Override
     public void run(BankConfiguration config, Environment environment) throws Exception {
+        LogSafety.apply();
         // Strict only from here on: the same mapper has already read config.yml, where "8080" must stay a port.
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
