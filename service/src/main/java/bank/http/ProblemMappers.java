@@ -16,7 +16,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.io.EOFException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Arrays;
@@ -31,7 +30,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,9 +200,13 @@ public final class ProblemMappers {
     /**
      * Reading the request body failed for a reason the client caused: Jetty reports a body cut short or badly
      * chunked (400), one that arrives too slowly (408) or one over the size limit (413) as an exception with an
-     * HTTP status, and a body that stopped arriving as a timeout.
+     * HTTP status, a body that stopped arriving as a timeout, and one cut short as Jetty's EofException.
      */
     static Optional<Integer> readFailureStatus(Throwable e) {
+        // A database connection that drops also ends in an EOF or a timeout: those are the server's, not the client's.
+        if (causes(e).anyMatch(t -> t instanceof SQLException || t instanceof JdbiException)) {
+            return Optional.empty();
+        }
         Optional<Integer> status = causes(e).filter(HttpException.class::isInstance)
                 .map(t -> ((HttpException) t).getCode())
                 .filter(code -> code >= 400 && code < 500)
@@ -212,7 +217,7 @@ public final class ProblemMappers {
         if (causes(e).anyMatch(TimeoutException.class::isInstance)) {
             return Optional.of(408);
         }
-        return causes(e).anyMatch(EOFException.class::isInstance) ? Optional.of(400) : Optional.empty();
+        return causes(e).anyMatch(EofException.class::isInstance) ? Optional.of(400) : Optional.empty();
     }
 
     private static String sqlStateOf(Throwable e) {
