@@ -38,6 +38,7 @@ public final class HttpHardening {
         });
         environment.getApplicationContext().insertHandler(
                 new SizeLimitHandler(config.getMaxRequestBodySize().toBytes(), -1));
-        environment.jersey().register(new StrictJsonBody());
+        environment.jersey().register(new StrictJsonBody(
+                java.time.Duration.ofMillis(config.getRequestBodyTimeout().toMilliseconds())));
     }
 }

@@ -27,6 +27,7 @@ class MalformedRequestsApiIT {
     @RegisterExtension
     static final BankApi api = new BankApi(
             ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "2s"),
+            ConfigOverride.config("http.requestBodyTimeout", "2s"),
             ConfigOverride.config("http.maxRequestBodySize", "16KiB"));
 
     private RawHttp raw;
