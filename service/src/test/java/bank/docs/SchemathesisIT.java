@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemathesisIT {
 
     private static final int SEED = 20261128;
-    private static final int MAX_EXAMPLES_PER_OPERATION = 150;
+    private static final int MAX_EXAMPLES_PER_OPERATION = 250;
     private static final int MIN_CASES = 2_000;
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Path CONFIG = Path.of("src/test/schemathesis").toAbsolutePath();
