@@ -63,7 +63,9 @@ class SchemathesisIT {
             command.add(header);
         }
         Path output = REPORTS.resolve("output.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        // Run inside target/, where schemathesis also keeps its cache of crashes.
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPORTS.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("SCHEMATHESIS_HOOKS", "hooks");
         builder.environment().put("PYTHONPATH", CONFIG.toString());
         long started = System.nanoTime();
