@@ -3,7 +3,7 @@ package bank.docs;
 import bank.accounts.AccountResource;
 import bank.http.Problem;
 import bank.http.Text;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
 import bank.ledger.TransactionResource;
 import bank.transfers.TransferResource;
 import com.fasterxml.jackson.databind.JavaType;
@@ -58,6 +58,11 @@ public final class ApiDocs {
 
     /** The org.webjars:swagger-ui version in the pom: its files live under a folder named after it. */
     private static final String SWAGGER_UI_VERSION = "5.34.1";
+
+    private static final String IDEMPOTENCY_KEY = "Makes a retry safe: a retry with the same key and body replays "
+            + "the first response (with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
+            + "while the first is in progress gets 409. After a 503 the outcome is unknown: retry with the same key. "
+            + "Keys are kept for 24 hours.";
 
     /** Operation ids, which the links between operations name. */
     private static final Map<String, String> OPERATION_IDS = Map.of(
@@ -148,6 +153,8 @@ public final class ApiDocs {
         components.addResponses("MalformedRequest", new ApiResponse().content(problem).description(
                 "Malformed request: not JSON, no body, a key named twice, not UTF-8, a body cut short or badly "
                         + "chunked, a malformed path or header"));
+        components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse().content(problem).description(
+                "Malformed request (as MalformedRequest), or no Idempotency-Key (`urn:problem:idempotency-key-required`)"));
         components.addResponses("NotFound", new ApiResponse().description("No such resource").content(problem));
         components.addResponses("MethodNotAllowed", new ApiResponse().content(problem)
                 .description("The path does not support the method; `Allow` lists those it does")
@@ -176,12 +183,17 @@ public final class ApiDocs {
                 .description("The database is unreachable, timed out or has no free connection; retry with the "
                         + "same Idempotency-Key")
                 .addHeaderObject("Retry-After", retryAfter));
-        components.addParameters("IdempotencyKey", new Parameter().in("header").name(Idempotency.HEADER)
-                .required(false).schema(new StringSchema().minLength(1).maxLength(255).pattern("^[\\x21-\\x7e]+$"))
-                .description("Makes a retry safe: a retry with the same key and body replays the first response "
-                        + "(with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
-                        + "while the first is in progress gets 409. Keys are kept for 24 hours."));
+        components.addParameters("IdempotencyKey", idempotencyKey(true)
+                .description("Required: without one, a request that moves money is refused with 400 and writes "
+                        + "nothing. " + IDEMPOTENCY_KEY));
+        components.addParameters("OptionalIdempotencyKey", idempotencyKey(false).description(IDEMPOTENCY_KEY));
         return components;
+    }
+
+    /** 1 to 255 visible ASCII characters, as the service checks (anything else is a 422). */
+    private static Parameter idempotencyKey(boolean required) {
+        return new Parameter().in("header").name(IdempotencyKey.HEADER).required(required)
+                .schema(new StringSchema().minLength(1).maxLength(255).pattern("^[\\x21-\\x7e]+$"));
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

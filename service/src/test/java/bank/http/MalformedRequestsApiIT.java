@@ -66,7 +66,8 @@ class MalformedRequestsApiIT {
     @Test
     void aTransactionDescriptionWithANewlineIsUnprocessable() {
         RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts/" + account + "/transactions", "application/json",
-                utf8("{\"type\":\"CREDIT\",\"amount\":5,\"description\":\"rent\\r\\nINFO forged\"}")));
+                utf8("{\"type\":\"CREDIT\",\"amount\":5,\"description\":\"rent\\r\\nINFO forged\"}"),
+                "Idempotency-Key: newline-1"));
 
         assertThat(assertProblem(reply, 422, "urn:problem:validation-failed").get("errors").get(0).get("field").asText())
                 .isEqualTo("description");
@@ -96,7 +97,7 @@ class MalformedRequestsApiIT {
     @Test
     void aKeyNamedTwiceIsMalformedAndCreditsNothing() {
         RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts/" + account + "/transactions", "application/json",
-                utf8("{\"type\":\"CREDIT\",\"amount\":1,\"amount\":7}")));
+                utf8("{\"type\":\"CREDIT\",\"amount\":1,\"amount\":7}"), "Idempotency-Key: duplicate-1"));
 
         assertProblem(reply, 400, "urn:problem:malformed-request");
         assertThat(api.balance(account)).isEqualTo(1_000);

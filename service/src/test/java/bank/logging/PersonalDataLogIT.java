@@ -106,7 +106,7 @@ class PersonalDataLogIT {
             try (Statement lock = holder.createStatement()) {
                 lock.execute("SELECT 1 FROM accounts WHERE id = '" + account + "' FOR UPDATE");
             }
-            api.post("/v1/accounts/" + account + "/transactions", Map.of("type", "CREDIT", "amount", 5,
+            api.postKeyed("/v1/accounts/" + account + "/transactions", Map.of("type", "CREDIT", "amount", 5,
                     "description", ADDRESS + " " + LAST)).expectRetryLater();
             holder.rollback();
         }

@@ -73,9 +73,13 @@ public final class RawHttp {
     }
 
     /** A POST of {@code body} with the given Content-Type and an exact Content-Length. */
-    public static byte[] post(String path, String contentType, byte[] body) {
+    public static byte[] post(String path, String contentType, byte[] body, String... headers) {
+        StringBuilder extra = new StringBuilder();
+        for (String header : headers) {
+            extra.append(header).append("\r\n");
+        }
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                + "\r\nContent-Length: " + body.length + "\r\n" + extra + "\r\n").getBytes(StandardCharsets.US_ASCII);
         return concat(head, body);
     }
 
