@@ -350,6 +350,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_PASSWORD", databasePassword);
         env.put("PORT", port("api", 8080));
         env.put("ADMIN_PORT", port("api", 8081));
+        // Compose opens the admin port to its port mapping; a local process keeps it on loopback. The outage test
+        // forces a GC through the admin task, which is off by default.
+        env.put("ADMIN_BIND_HOST", "127.0.0.1");
+        env.put("ADMIN_TASKS_ENABLED", Boolean.toString(forTests));
         if (!forTests) {
             env.put("LOKI_URL", override("LOKI_URL", env.get("LOKI_URL")));
         }
