@@ -6,8 +6,10 @@ import bank.access.ClientsCommand;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
+import bank.db.DatabaseStartup;
 import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
+import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.IdempotencyKeyPurger;
@@ -15,9 +17,12 @@ import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
+import bank.logging.LogSafety;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
+import bank.telemetry.AdminTasks;
 import bank.telemetry.BankMetrics;
+import bank.telemetry.RefusedRequestRoutes;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -64,13 +69,13 @@ public class BankApplication extends Application<BankConfiguration> {
 
     @Override
     public void run(BankConfiguration config, Environment environment) throws Exception {
+        LogSafety.apply();
         // Strict only from here on: the same mapper has already read config.yml, where "8080" must stay a port.
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
         ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
-        if (config.isMigrateOnStart()) {
-            Database.migrate(dataSource);
-        }
+        DatabaseStartup.await(dataSourceFactory, dataSource, config.isMigrateOnStart(),
+                config.getDatabaseStartupTimeout().toJavaDuration());
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
@@ -88,8 +93,11 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        environment.jersey().register(new RefusedRequestRoutes());
+        HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
+        AdminTasks.configure(environment, config.isAdminTasksEnabled());
 
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotencyKeys,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),

@@ -1,10 +1,12 @@
 package bank;
 
 import bank.access.AccessConfig;
+import bank.http.HttpConfig;
 import bank.idempotency.IdempotencyConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -17,9 +19,20 @@ public class BankConfiguration extends Configuration {
     /** Applies pending schema migrations before the server starts accepting requests. */
     private boolean migrateOnStart = true;
 
+    /** How long start-up waits for a database that is not accepting connections yet before it gives up. */
+    @NotNull
+    private Duration databaseStartupTimeout = Duration.seconds(60);
+
+    /** Serves the admin port's tasks (log levels, GC), which change the running service. */
+    private boolean adminTasksEnabled = false;
+
     @Valid
     @NotNull
     private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @Valid
+    @NotNull
+    private HttpConfig http = new HttpConfig();
 
     @Valid
     @NotNull
@@ -43,6 +56,36 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setMigrateOnStart(boolean migrateOnStart) {
         this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public Duration getDatabaseStartupTimeout() {
+        return databaseStartupTimeout;
+    }
+
+    @JsonProperty
+    public void setDatabaseStartupTimeout(Duration databaseStartupTimeout) {
+        this.databaseStartupTimeout = databaseStartupTimeout;
+    }
+
+    @JsonProperty
+    public boolean isAdminTasksEnabled() {
+        return adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public void setAdminTasksEnabled(boolean adminTasksEnabled) {
+        this.adminTasksEnabled = adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public HttpConfig getHttp() {
+        return http;
+    }
+
+    @JsonProperty
+    public void setHttp(HttpConfig http) {
+        this.http = http;
     }
 
     @JsonProperty

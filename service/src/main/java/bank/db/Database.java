@@ -6,6 +6,8 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
@@ -34,6 +36,9 @@ public final class Database {
     /** The Liquibase changelog, also used by the {@code db migrate} command. */
     public static final String CHANGELOG = "migrations.xml";
 
+    /** The key of the PostgreSQL advisory lock that instances take in turn to migrate ("bank" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x62616e6bL;
+
     private Database() {
     }
 
@@ -47,8 +52,9 @@ public final class Database {
     }
 
     private static Jdbi configure(Jdbi jdbi) {
-        // Exception messages name the statement but never its bound values, which can be a customer's name.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
+        // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
+        // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
         jdbi.registerArgument(new UuidArgument());
@@ -66,6 +72,12 @@ public final class Database {
     }
 
     private static void migrate(Connection connection) throws Exception {
+        // Instances starting together take turns: Liquibase's own lock is taken only after it has created its
+        // tables, and on a fresh database two instances would both try to create them. The wait for the turn is
+        // as long as the other instance's migration, so the pool's statement, lock and idle-in-transaction
+        // limits, meant for requests, are lifted for this session and restored afterwards.
+        session(connection, "SET statement_timeout = 0", "SET lock_timeout = 0",
+                "SET idle_in_transaction_session_timeout = 0", "SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
         try {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -83,6 +95,16 @@ public final class Database {
         } finally {
             // Liquibase leaves autocommit off; the connection goes back to the pool the way it came out.
             connection.setAutoCommit(true);
+            session(connection, "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")", "RESET statement_timeout",
+                    "RESET lock_timeout", "RESET idle_in_transaction_session_timeout");
+        }
+    }
+
+    private static void session(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         }
     }
 
