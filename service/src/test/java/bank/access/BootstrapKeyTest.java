@@ -3,6 +3,9 @@ package bank.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class BootstrapKeyTest {
@@ -41,6 +44,16 @@ class BootstrapKeyTest {
                     .hasMessageContaining("at least 32 characters")
                     .message().doesNotContain(bad);
         }
+    }
+
+    @Test
+    void composeAndItsEnvExamplePublishTheKeyTheServiceKnowsAsPublished() throws IOException {
+        String compose = Files.readString(Path.of("..", "docker-compose.yml"));
+        String envExample = Files.readString(Path.of("..", ".env.example"));
+
+        assertThat(compose).contains("BANK_BOOTSTRAP_API_KEY: ${BANK_BOOTSTRAP_API_KEY:-" + BootstrapKey.PUBLISHED_LOCAL_KEY + "}")
+                .contains("TRAFFIC_API_KEY: ${BANK_BOOTSTRAP_API_KEY:-" + BootstrapKey.PUBLISHED_LOCAL_KEY + "}");
+        assertThat(envExample).contains("\nBANK_BOOTSTRAP_API_KEY=" + BootstrapKey.PUBLISHED_LOCAL_KEY + "\n");
     }
 
     @Test
