@@ -30,3 +30,16 @@ ALTER TABLE accounts ADD COLUMN client_id uuid NOT NULL DEFAULT '00000000-0000-7
 ALTER TABLE accounts ALTER COLUMN client_id DROP DEFAULT;
 -- Serves a client's list of its accounts, oldest first, by keyset on id.
 CREATE INDEX accounts_client_id_id ON accounts (client_id, id);
+
+--changeset bank:004-api-clients-private splitStatements:false
+-- Dashboards read the ledger through a read-only role to which default privileges grant every new table; the
+-- clients' names and key hashes are not for them. Whatever role was granted this table on creation loses it.
+DO $$
+DECLARE reader record;
+BEGIN
+    FOR reader IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                  WHERE table_name = 'api_clients' AND grantee NOT IN (current_user, 'PUBLIC') LOOP
+        EXECUTE format('REVOKE ALL ON api_clients FROM %I', reader.grantee);
+    END LOOP;
+END
+$$;

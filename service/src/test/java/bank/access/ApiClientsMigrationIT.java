@@ -3,6 +3,10 @@ package bank.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,30 @@ class ApiClientsMigrationIT {
         database.runChangeset("db/004-api-clients.sql");
 
         assertThat(database.queryLong("SELECT count(*) FROM api_clients")).isZero();
+    }
+
+    /** As postgres/init prepares Grafana's read-only role: SELECT on every table the service's user creates. */
+    @Test
+    void aReadOnlyRoleThatReadsEveryNewTableDoesNotReadTheClients() throws Exception {
+        String reader = "reader_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection server = DriverManager.getConnection(TestDatabase.serverUrl(), TestDatabase.USER,
+                TestDatabase.PASSWORD); Statement statement = server.createStatement()) {
+            statement.execute("CREATE ROLE " + reader);
+            try {
+                database.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + reader);
+                database.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + reader);
+
+                database.runChangeset("db/004-api-clients.sql");
+
+                assertThat(database.queryLong("SELECT count(*) FROM (SELECT has_table_privilege(?, 'accounts', 'SELECT') "
+                        + "AND NOT has_table_privilege(?, 'api_clients', 'SELECT') AS ok) t WHERE ok", reader, reader))
+                        .isEqualTo(1);
+            } finally {
+                database.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM " + reader);
+                database.execute("DROP OWNED BY " + reader);
+                statement.execute("DROP ROLE " + reader);
+            }
+        }
     }
 
     @Test
