@@ -514,6 +514,8 @@ public final class LocalStack implements AutoCloseable {
 
                 Observable Bank is running. Logs: %s
                   API                 http://localhost:%s          (Swagger UI: http://localhost:%2$s/docs/)
+                  API key             the bootstrap key, BANK_BOOTSTRAP_API_KEY (compose's default unless set;
+                                      docs/api.md#api-keys)
                   Health              http://localhost:%s/healthcheck
                   Prometheus          %s
                   Collector metrics   http://localhost:%s/metrics  (its own: http://localhost:%s/metrics)
@@ -529,6 +531,11 @@ public final class LocalStack implements AutoCloseable {
 
     public URI api(String path) {
         return URI.create("http://" + address("api", 8080) + path);
+    }
+
+    /** The key the service bootstraps with every scope, as compose configures it; the traffic generator's too. */
+    public String apiKey() {
+        return compose("api").get("BANK_BOOTSTRAP_API_KEY");
     }
 
     public URI admin(String path) {
