@@ -91,7 +91,7 @@ class ApiClientsMigrationIT {
                         .isEqualTo(1);
             } finally {
                 database.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM " + reader);
-                database.execute("DROP OWNED BY " + reader);
+                database.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + reader);
                 statement.execute("DROP ROLE " + reader);
             }
         }
