@@ -8,6 +8,7 @@ import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.Idempotency;
 import bank.idempotency.IdempotencyKeyPurger;
+import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
@@ -23,6 +24,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import org.jdbi.v3.core.Jdbi;
 
 public class BankApplication extends Application<BankConfiguration> {
@@ -83,5 +85,8 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotency,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),
                 config.getIdempotency()));
+        environment.lifecycle().manage(new LedgerAudit(jdbi, config.getLedgerAudit(),
+                environment.lifecycle().scheduledExecutorService("ledger-audit").threads(1).build(),
+                GlobalOpenTelemetry.get()));
     }
 }

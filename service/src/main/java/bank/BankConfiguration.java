@@ -1,6 +1,7 @@
 package bank;
 
 import bank.idempotency.IdempotencyConfig;
+import bank.ledger.LedgerAuditConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
@@ -19,6 +20,10 @@ public class BankConfiguration extends Configuration {
     @Valid
     @NotNull
     private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @Valid
+    @NotNull
+    private LedgerAuditConfig ledgerAudit = new LedgerAuditConfig();
 
     @JsonProperty("database")
     public DataSourceFactory getDataSourceFactory() {
@@ -48,5 +53,15 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setIdempotency(IdempotencyConfig idempotency) {
         this.idempotency = idempotency;
+    }
+
+    @JsonProperty
+    public LedgerAuditConfig getLedgerAudit() {
+        return ledgerAudit;
+    }
+
+    @JsonProperty
+    public void setLedgerAudit(LedgerAuditConfig ledgerAudit) {
+        this.ledgerAudit = ledgerAudit;
     }
 }

@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * A throw-away PostgreSQL database on the server named by {@code TEST_DATABASE_URL} (default
@@ -48,6 +50,11 @@ public final class TestDatabase implements AutoCloseable {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, USER, PASSWORD);
+    }
+
+    /** Jdbi on this database, with SQL objects. */
+    public Jdbi jdbi() {
+        return Jdbi.create(url, USER, PASSWORD).installPlugin(new SqlObjectPlugin());
     }
 
     /** Runs a query that returns one number, such as a count or a sum. */
