@@ -1,0 +1,90 @@
+package bank.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import bank.testing.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service killed mid-load. {@code reliability.clients} clients (default 8) send keyed credits, debits and
+ * transfers to the packaged service; after every {@code reliability.writesBetweenFaults} (default 100)
+ * acknowledged writes the process gets SIGKILL, {@code reliability.kills} times (default 2), and is started
+ * again on the same port. Requests in flight at the kill get no answer; their clients retry them with the same
+ * key, and each takes effect once. Afterwards the ledger must hold exactly what the clients were told
+ * ({@link LedgerChecks}) and every operation must have had a definite answer.
+ */
+class ServiceKillIT {
+
+    private static final int CLIENTS = Integer.getInteger("reliability.clients", 8);
+    private static final int KILLS = Integer.getInteger("reliability.kills", 2);
+    private static final int WRITES_BETWEEN_FAULTS = Integer.getInteger("reliability.writesBetweenFaults", 100);
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+
+    @Test
+    void requestsCutOffByAKillTakeEffectOnceWhenRetried() throws Exception {
+        Figures figures = new Figures("ServiceKillIT");
+        List<Long> restartTook = new ArrayList<>();
+        List<Long> firstWrite = new ArrayList<>();
+        List<Long> everyClient = new ArrayList<>();
+        long inFlightAtKills = 0;
+        try (TestDatabase database = TestDatabase.create();
+             ServiceProcess service = ServiceProcess.launch("kill-service", database.url(), TestDatabase.USER,
+                     TestDatabase.PASSWORD).awaitHealthy()) {
+            Workload workload = new Workload("kill", List.of(service::uri));
+            List<String> accounts = workload.openAccounts(5, 50_000);
+            workload.start(CLIENTS, accounts, 0);
+            try {
+                long serving = System.nanoTime();
+                for (int kill = 0; kill < KILLS; kill++) {
+                    long since = serving;
+                    await("writes acknowledged before kill " + kill).atMost(PATIENCE)
+                            .until(() -> workload.acknowledgedSince(since) >= WRITES_BETWEEN_FAULTS);
+                    long killed = System.nanoTime();
+                    service.kill();
+                    service.launch();
+                    service.awaitHealthy();
+                    serving = System.nanoTime();
+                    restartTook.add(millis(serving - killed));
+                    inFlightAtKills += workload.unansweredSentBefore(killed, since);
+
+                    long healthy = serving;
+                    long first = await("a write acknowledged after restart " + kill).atMost(PATIENCE)
+                            .until(() -> workload.firstAcknowledgementSince(healthy), OptionalLong::isPresent).getAsLong();
+                    firstWrite.add(millis(first - healthy));
+                    long all = await("every client acknowledged again after restart " + kill).atMost(PATIENCE)
+                            .until(() -> workload.everyClientAcknowledgedSince(healthy, CLIENTS), OptionalLong::isPresent)
+                            .getAsLong();
+                    everyClient.add(millis(all - healthy));
+                }
+                long since = System.nanoTime();
+                await("writes acknowledged after the last restart").atMost(PATIENCE)
+                        .until(() -> workload.acknowledgedSince(since) >= WRITES_BETWEEN_FAULTS);
+            } finally {
+                workload.stop();
+                figures.put("clients", CLIENTS).put("kills (SIGKILL)", KILLS)
+                        .put("requests in flight at the kills (no answer)", inFlightAtKills);
+                workload.recordTo(figures);
+                figures.putMillis("kill -> restarted service healthy", restartTook)
+                        .putMillis("recovery: healthy -> first acknowledged write", firstWrite)
+                        .putMillis("recovery: healthy -> every client acknowledged", everyClient);
+            }
+
+            LedgerChecks.verify(database.jdbi(), workload.outcomes(), figures);
+            workload.assertEveryOperationAnswered();
+            assertThat(inFlightAtKills).as("requests cut off by the kills; none means the kills tested nothing")
+                    .isPositive();
+        } finally {
+            figures.write();
+        }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
