@@ -3,11 +3,13 @@ package bank;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
+import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
-import bank.idempotency.Idempotency;
 import bank.idempotency.IdempotencyKeyPurger;
+import bank.idempotency.IdempotencyKeyStore;
+import bank.idempotency.IdempotentPosts;
 import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
@@ -69,20 +71,23 @@ public class BankApplication extends Application<BankConfiguration> {
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
-        Idempotency idempotency = new Idempotency(jdbi, environment.getObjectMapper(), config.getIdempotency());
+        UnitOfWork unitOfWork = new UnitOfWork(jdbi);
+        IdempotencyKeyStore idempotencyKeys = new IdempotencyKeyStore(jdbi,
+                config.getIdempotency().getRetention().toJavaDuration());
+        IdempotentPosts posts = new IdempotentPosts(idempotencyKeys, environment.getObjectMapper());
         AccountService accounts = new AccountService(jdbi, metrics);
         LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
         TransferService transfers = new TransferService(jdbi, ledger, metrics);
 
-        environment.jersey().register(new AccountResource(accounts, idempotency));
-        environment.jersey().register(new TransactionResource(ledger, idempotency));
-        environment.jersey().register(new TransferResource(transfers, idempotency));
+        environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
+        environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
+        environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
 
-        environment.lifecycle().manage(new IdempotencyKeyPurger(idempotency,
+        environment.lifecycle().manage(new IdempotencyKeyPurger(idempotencyKeys,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),
                 config.getIdempotency()));
         environment.lifecycle().manage(new LedgerAudit(jdbi, config.getLedgerAudit(),

@@ -41,7 +41,7 @@ class TelemetryOutageIT {
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String account = api.post("/v1/accounts", "{\"firstName\":\"Out\",\"lastName\":\"Age\"}").expect(201).text("id");
-            api.post("/v1/accounts/" + account + "/transactions", "{\"type\":\"CREDIT\",\"amount\":100000000}").expect(201);
+            api.postKeyed("/v1/accounts/" + account + "/transactions", "{\"type\":\"CREDIT\",\"amount\":100000000}").expect(201);
             accounts.add(account);
         }
         List<Long> healthy = load(api, accounts);
@@ -91,8 +91,8 @@ class TelemetryOutageIT {
                 int kind = i % 3;
                 replies.add(clients.submit(() -> switch (kind) {
                     case 0 -> api.get("/v1/accounts/" + account).expect(200);
-                    case 1 -> api.post("/v1/accounts/" + account + "/transactions", "{\"type\":\"DEBIT\",\"amount\":1}").expect(201);
-                    default -> api.post("/v1/transfers", "{\"fromAccountId\":\"" + account + "\",\"toAccountId\":\"" + other
+                    case 1 -> api.postKeyed("/v1/accounts/" + account + "/transactions", "{\"type\":\"DEBIT\",\"amount\":1}").expect(201);
+                    default -> api.postKeyed("/v1/transfers", "{\"fromAccountId\":\"" + account + "\",\"toAccountId\":\"" + other
                             + "\",\"amount\":1}").expect(201);
                 }));
             }

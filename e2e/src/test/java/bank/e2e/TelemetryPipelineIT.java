@@ -62,14 +62,14 @@ class TelemetryPipelineIT {
         accountIds.addAll(List.of(alice, bob, carol));
 
         String credit = "{\"type\":\"CREDIT\",\"amount\":" + DISTINCT_AMOUNT + ",\"description\":\"salary\"}";
-        api.post("/v1/accounts/" + alice + "/transactions", credit).expect(201);
-        api.post("/v1/accounts/" + alice + "/transactions", "{\"type\":\"DEBIT\",\"amount\":1000}").expect(201);
-        api.post("/v1/accounts/" + bob + "/transactions", "{\"type\":\"DEBIT\",\"amount\":5}").expect(422);
+        api.postKeyed("/v1/accounts/" + alice + "/transactions", credit).expect(201);
+        api.postKeyed("/v1/accounts/" + alice + "/transactions", "{\"type\":\"DEBIT\",\"amount\":1000}").expect(201);
+        api.postKeyed("/v1/accounts/" + bob + "/transactions", "{\"type\":\"DEBIT\",\"amount\":5}").expect(422);
         String transfer = "{\"fromAccountId\":\"" + alice + "\",\"toAccountId\":\"" + bob + "\",\"amount\":2500}";
         String transferId = api.post("/v1/transfers", transfer, "Idempotency-Key", "e2e-transfer-1").expect(201).text("id");
         api.post("/v1/transfers", transfer, "Idempotency-Key", "e2e-transfer-1").expect(201);
-        api.post("/v1/transfers", "{\"fromAccountId\":\"" + bob + "\",\"toAccountId\":\"" + alice + "\",\"amount\":999999999}").expect(422);
-        api.post("/v1/transfers", "{\"fromAccountId\":\"" + alice + "\",\"toAccountId\":\"" + carol + "\",\"amount\":1}").expect(422);
+        api.postKeyed("/v1/transfers", "{\"fromAccountId\":\"" + bob + "\",\"toAccountId\":\"" + alice + "\",\"amount\":999999999}").expect(422);
+        api.postKeyed("/v1/transfers", "{\"fromAccountId\":\"" + alice + "\",\"toAccountId\":\"" + carol + "\",\"amount\":1}").expect(422);
         api.get("/v1/accounts/" + alice).expect(200);
         api.get("/v1/accounts?limit=2").expect(200);
         api.get("/v1/accounts/" + alice + "/transactions?limit=10").expect(200);
@@ -168,9 +168,12 @@ class TelemetryPipelineIT {
             assertThat(spanIds).contains(statement.parentSpanId());
             String sql = statement.attributes().get("db.query.text");
             assertThat(sql).isNotBlank();
-            // Bound as parameters: none of the values the request carried (ids, amount, key) is in the text.
-            assertThat(sql).contains("?").doesNotContain("2500", "e2e-transfer-1")
-                    .doesNotMatch("(?s).*[0-9a-f]{8}-[0-9a-f]{4}-.*");
+            // Bound as parameters: none of the values the request carried (ids, amount, key) is in the text. The
+            // savepoint a keyed POST takes before its work is the one statement with nothing to bind.
+            if (!sql.startsWith("SAVEPOINT")) {
+                assertThat(sql).contains("?");
+            }
+            assertThat(sql).doesNotContain("2500", "e2e-transfer-1").doesNotMatch("(?s).*[0-9a-f]{8}-[0-9a-f]{4}-.*");
         });
 
         LokiStandIn.Entry line = Await.until("the request's log line at the Loki stand-in", TELEMETRY_TIMEOUT, () ->

@@ -1,10 +1,12 @@
 package bank.accounts;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.http.Page;
 import bank.http.PageRequest;
 import bank.idempotency.Created;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
+import bank.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -32,11 +34,13 @@ import java.util.UUID;
 public class AccountResource {
 
     private final AccountService accounts;
-    private final Idempotency idempotency;
+    private final UnitOfWork unitOfWork;
+    private final IdempotentPosts posts;
 
-    public AccountResource(AccountService accounts, Idempotency idempotency) {
+    public AccountResource(AccountService accounts, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.accounts = accounts;
-        this.idempotency = idempotency;
+        this.unitOfWork = unitOfWork;
+        this.posts = posts;
     }
 
     public static URI location(UUID id) {
@@ -53,12 +57,13 @@ public class AccountResource {
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response open(
-            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @Parameter(ref = "#/components/parameters/OptionalIdempotencyKey")
+            @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid OpenAccountRequest request) {
-        return idempotency.run(key, "POST /v1/accounts", request, tx -> {
+        return unitOfWork.run(posts.once(IdempotencyKey.optional(key), "POST /v1/accounts", request, tx -> {
             Account account = accounts.open(tx, request);
             return new Created(location(account.id()), account);
-        });
+        }));
     }
 
     @GET

@@ -2,7 +2,7 @@ package bank.docs;
 
 import bank.accounts.AccountResource;
 import bank.http.Problem;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
 import bank.ledger.TransactionResource;
 import bank.transfers.TransferResource;
 import io.dropwizard.assets.AssetsBundle;
@@ -38,6 +38,11 @@ public final class ApiDocs {
     /** The org.webjars:swagger-ui version in the pom: its files live under a folder named after it. */
     private static final String SWAGGER_UI_VERSION = "5.34.1";
 
+    private static final String IDEMPOTENCY_KEY = "Makes a retry safe: a retry with the same key and body replays "
+            + "the first response (with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
+            + "while the first is in progress gets 409. After a 503 the outcome is unknown: retry with the same key. "
+            + "Keys are kept for 24 hours.";
+
     private ApiDocs() {
     }
 
@@ -70,6 +75,9 @@ public final class ApiDocs {
         Content problem = new Content().addMediaType(Problem.MEDIA_TYPE,
                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
         components.addResponses("MalformedRequest", new ApiResponse().description("Malformed JSON, or no body").content(problem));
+        components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse()
+                .description("Malformed JSON, no body, or no Idempotency-Key (`urn:problem:idempotency-key-required`)")
+                .content(problem));
         components.addResponses("NotFound", new ApiResponse().description("No such resource").content(problem));
         components.addResponses("RequestInProgress", new ApiResponse()
                 .description("A request with the same Idempotency-Key is still in progress; retry later").content(problem));
@@ -78,12 +86,16 @@ public final class ApiDocs {
         components.addResponses("Unprocessable", new ApiResponse()
                 .description("Invalid fields (see `errors`), a refused operation (insufficient funds, currency "
                         + "mismatch, same account), or an Idempotency-Key reused with another body").content(problem));
-        components.addParameters("IdempotencyKey", new Parameter().in("header").name(Idempotency.HEADER)
-                .required(false).schema(new StringSchema().minLength(1).maxLength(255))
-                .description("Makes a retry safe: a retry with the same key and body replays the first response "
-                        + "(with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
-                        + "while the first is in progress gets 409. Keys are kept for 24 hours."));
+        components.addParameters("IdempotencyKey", idempotencyKey(true)
+                .description("Required: without one, a request that moves money is refused with 400 and writes "
+                        + "nothing. " + IDEMPOTENCY_KEY));
+        components.addParameters("OptionalIdempotencyKey", idempotencyKey(false).description(IDEMPOTENCY_KEY));
         return components;
+    }
+
+    private static Parameter idempotencyKey(boolean required) {
+        return new Parameter().in("header").name(IdempotencyKey.HEADER).required(required)
+                .schema(new StringSchema().minLength(1).maxLength(255));
     }
 
     @Path("/openapi.json")

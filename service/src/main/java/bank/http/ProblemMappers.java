@@ -174,8 +174,9 @@ public final class ProblemMappers {
     }
 
     /**
-     * Anything else. Database outages and timeouts are 503 with Retry-After, so clients retry with their
-     * Idempotency-Key; the rest is a 500 with an id that matches the server log line.
+     * Anything else. Database outages and timeouts are 503 with Retry-After. The failure may have come after the
+     * COMMIT reached the database, so the outcome is unknown; the retry with the same Idempotency-Key is what
+     * makes that safe. The rest is a 500 with an id that matches the server log line.
      */
     static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
@@ -183,7 +184,9 @@ public final class ProblemMappers {
             if (isDatabaseUnavailable(e)) {
                 LOG.warn("database unavailable, sqlstate={}", sqlStateOf(e));
                 return Response.fromResponse(ProblemType.SERVICE_UNAVAILABLE
-                                .problem("The service is temporarily unavailable. Retry with the same Idempotency-Key.")
+                                .problem("The service is temporarily unavailable and the outcome of this request is "
+                                        + "unknown. Retry it with the same Idempotency-Key: that is safe, as a request "
+                                        + "takes effect at most once per key.")
                                 .toResponse())
                         .header(HttpHeaders.RETRY_AFTER, "1").build();
             }

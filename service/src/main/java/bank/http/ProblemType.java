@@ -15,6 +15,7 @@ public enum ProblemType {
     CURRENCY_MISMATCH(422, "Currency mismatch"),
     SAME_ACCOUNT(422, "Same account"),
     BALANCE_LIMIT(422, "Balance limit exceeded"),
+    IDEMPOTENCY_KEY_REQUIRED(Status.BAD_REQUEST, "Idempotency key required"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
     REQUEST_IN_PROGRESS(Status.CONFLICT, "Request in progress"),
     SERVICE_UNAVAILABLE(Status.SERVICE_UNAVAILABLE, "Service unavailable"),

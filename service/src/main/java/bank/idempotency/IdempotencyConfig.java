@@ -11,13 +11,6 @@ public class IdempotencyConfig {
     @MinDuration(value = 1, unit = TimeUnit.HOURS)
     private Duration retention = Duration.hours(24);
 
-    /**
-     * How long an unfinished claim blocks retries with 409 before a retry may take it over. Longer than any
-     * request can run (statement and pool timeouts bound that), so it only fires after a crash.
-     */
-    @MinDuration(value = 10, unit = TimeUnit.SECONDS)
-    private Duration inFlightTimeout = Duration.seconds(60);
-
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     private Duration purgeInterval = Duration.minutes(10);
 
@@ -29,16 +22,6 @@ public class IdempotencyConfig {
     @JsonProperty
     public void setRetention(Duration retention) {
         this.retention = retention;
-    }
-
-    @JsonProperty
-    public Duration getInFlightTimeout() {
-        return inFlightTimeout;
-    }
-
-    @JsonProperty
-    public void setInFlightTimeout(Duration inFlightTimeout) {
-        this.inFlightTimeout = inFlightTimeout;
     }
 
     @JsonProperty

@@ -1,58 +1,40 @@
 package bank.idempotency;
 
 import java.util.Optional;
-import org.jdbi.v3.core.mapper.reflect.ColumnName;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-@RegisterConstructorMapper(IdempotencyDao.Row.class)
+@RegisterConstructorMapper(StoredResponse.class)
 interface IdempotencyDao {
 
-    record Row(String requestHash, String state, @ColumnName("stale") boolean stale, Integer responseStatus,
-               String responseLocation, String responseBody) {
+    String EXPIRED = "created_at < now() - make_interval(secs => :retentionSeconds)";
 
-        boolean completed() {
-            return "COMPLETED".equals(state);
-        }
+    /** Never waits: a lock held by another transaction is an answer (409), not a reason to queue. */
+    @SqlQuery("SELECT pg_try_advisory_xact_lock(:lockId)")
+    boolean tryLock(long lockId);
 
-        StoredResponse response() {
-            return new StoredResponse(responseStatus, responseLocation, responseBody);
-        }
-    }
+    @SqlQuery("SELECT request_hash, response_status AS status, response_location AS location, response_body AS body "
+            + "FROM idempotency_keys WHERE scope = :scope AND key = :key AND NOT " + EXPIRED)
+    Optional<StoredResponse> find(String scope, String key, long retentionSeconds);
 
     /**
-     * Claims a key for a new request. A row older than the retention period counts as absent and is taken over,
-     * so an expired key behaves as new even before the purge job has deleted it.
+     * Inserts the key's row, or replaces an expired one that the purge has not deleted yet.
      *
-     * @return true if this request now owns the key
+     * @return 0 if a live row for the key exists, which the primary key then refuses to duplicate
      */
-    @SqlQuery("INSERT INTO idempotency_keys AS k (key, request_hash, state, locked_at, created_at) "
-            + "VALUES (:key, :requestHash, 'IN_FLIGHT', now(), now()) "
-            + "ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, state = 'IN_FLIGHT', "
-            + "  locked_at = now(), created_at = now(), response_status = NULL, response_location = NULL, response_body = NULL "
-            + "  WHERE k.created_at < now() - make_interval(secs => :retentionSeconds) "
-            + "RETURNING true")
-    Optional<Boolean> claim(String key, String requestHash, long retentionSeconds);
-
-    @SqlQuery("SELECT request_hash, state, locked_at < now() - make_interval(secs => :inFlightTimeoutSeconds) AS stale, "
-            + "response_status, response_location, response_body FROM idempotency_keys WHERE key = :key")
-    Optional<Row> find(String key, long inFlightTimeoutSeconds);
-
-    /** Takes over a claim whose owner stopped without finishing or releasing it, e.g. a crashed process. */
-    @SqlUpdate("UPDATE idempotency_keys SET locked_at = now() WHERE key = :key AND state = 'IN_FLIGHT' "
-            + "AND locked_at < now() - make_interval(secs => :inFlightTimeoutSeconds)")
-    int takeOverStale(String key, long inFlightTimeoutSeconds);
-
-    @SqlUpdate("UPDATE idempotency_keys SET state = 'COMPLETED', response_status = :status, "
-            + "response_location = :location, response_body = :body WHERE key = :key")
-    void complete(String key, int status, String location, String body);
-
-    @SqlUpdate("DELETE FROM idempotency_keys WHERE key = :key AND state = 'IN_FLIGHT'")
-    void release(String key);
+    @SqlUpdate("INSERT INTO idempotency_keys AS k "
+            + "(scope, key, request_hash, response_status, response_location, response_body, created_at) "
+            + "VALUES (:scope, :key, :r.requestHash, :r.status, :r.location, :r.body, now()) "
+            + "ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, "
+            + "  response_status = excluded.response_status, response_location = excluded.response_location, "
+            + "  response_body = excluded.response_body, created_at = excluded.created_at "
+            + "  WHERE k." + EXPIRED)
+    int save(String scope, String key, @BindMethods("r") StoredResponse response, long retentionSeconds);
 
     /** Deletes up to {@code batch} expired keys; small batches keep each statement's locks short. */
-    @SqlUpdate("DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
-            + "WHERE created_at < now() - make_interval(secs => :retentionSeconds) LIMIT :batch)")
+    @SqlUpdate("DELETE FROM idempotency_keys WHERE (scope, key) IN "
+            + "(SELECT scope, key FROM idempotency_keys WHERE " + EXPIRED + " LIMIT :batch)")
     int purgeExpired(long retentionSeconds, int batch);
 }

@@ -21,13 +21,13 @@ public class IdempotencyKeyPurger implements Managed {
     private static final int BATCH = 1_000;
     private static final int MAX_BATCHES_PER_RUN = 100;
 
-    private final Idempotency idempotency;
+    private final IdempotencyKeyStore keys;
     private final ScheduledExecutorService scheduler;
     private final long intervalMillis;
     private final Tracer tracer = GlobalOpenTelemetry.getTracer("bank-api");
 
-    public IdempotencyKeyPurger(Idempotency idempotency, ScheduledExecutorService scheduler, IdempotencyConfig config) {
-        this.idempotency = idempotency;
+    public IdempotencyKeyPurger(IdempotencyKeyStore keys, ScheduledExecutorService scheduler, IdempotencyConfig config) {
+        this.keys = keys;
         this.scheduler = scheduler;
         this.intervalMillis = config.getPurgeInterval().toMilliseconds();
     }
@@ -42,7 +42,7 @@ public class IdempotencyKeyPurger implements Managed {
         try (Scope ignored = span.makeCurrent()) {
             int deleted = 0;
             for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
-                int batch = idempotency.purgeExpired(BATCH);
+                int batch = keys.purgeExpired(BATCH);
                 deleted += batch;
                 if (batch < BATCH) {
                     break;

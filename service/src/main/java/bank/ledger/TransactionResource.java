@@ -1,10 +1,12 @@
 package bank.ledger;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.http.Page;
 import bank.http.PageRequest;
 import bank.idempotency.Created;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
+import bank.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -31,33 +33,36 @@ import java.util.UUID;
 public class TransactionResource {
 
     private final LedgerService ledger;
-    private final Idempotency idempotency;
+    private final UnitOfWork unitOfWork;
+    private final IdempotentPosts posts;
 
-    public TransactionResource(LedgerService ledger, Idempotency idempotency) {
+    public TransactionResource(LedgerService ledger, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.ledger = ledger;
-        this.idempotency = idempotency;
+        this.unitOfWork = unitOfWork;
+        this.posts = posts;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Credit or debit an account",
-            description = "A DEBIT larger than the balance is refused with 422 and writes nothing.")
+            description = "A DEBIT larger than the balance is refused with 422 and writes nothing. Needs an "
+                    + "Idempotency-Key.")
     @ApiResponse(responseCode = "201", description = "Posted",
             content = @Content(schema = @Schema(implementation = Transaction.class)))
-    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequest")
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequestOrNoIdempotencyKey")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @ApiResponse(responseCode = "409", ref = "#/components/responses/RequestInProgress")
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response post(
             @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
-            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid PostTransactionRequest request) {
+        IdempotencyKey idempotencyKey = IdempotencyKey.required(key);
         UUID accountId = Ids.pathId(id, "account");
-        return idempotency.run(key, "POST /v1/accounts/" + accountId + "/transactions", request, tx -> {
-            Transaction line = ledger.post(tx, accountId, request);
-            return Created.withoutLocation(line);
-        });
+        String operation = "POST /v1/accounts/" + accountId + "/transactions";
+        return unitOfWork.run(posts.once(idempotencyKey, operation, request,
+                tx -> Created.withoutLocation(ledger.post(tx, accountId, request))));
     }
 
     @GET

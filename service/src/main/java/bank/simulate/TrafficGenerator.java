@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A population of simulated customers: they open accounts, receive salaries, pay bills, move money between
  * each other (sometimes more than they have), look at their balances and statements, and now and then send a
- * request that is wrong. Every POST carries an Idempotency-Key and is retried with the same key after a
- * timeout, a 409 or a 5xx, as a careful client would.
+ * request that is wrong. Every POST carries an Idempotency-Key of its own and is retried with the same key after a
+ * timeout, a 409 or a 5xx, as a careful client would: the outcome of such a request is unknown, and only the same
+ * key makes its retry safe.
  */
 final class TrafficGenerator {
 
@@ -153,12 +154,14 @@ final class TrafficGenerator {
         }
     }
 
-    /** The mistakes real clients make: wrong types, impossible amounts, ids that do not exist. */
+    /** The mistakes real clients make: wrong types, impossible amounts, ids that do not exist, a forgotten key. */
     private void badRequest() {
-        switch (ThreadLocalRandom.current().nextInt(4)) {
+        switch (ThreadLocalRandom.current().nextInt(5)) {
             case 0 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 0));
             case 1 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", "ten"));
             case 2 -> get("/v1/accounts/" + UUID.randomUUID());
+            case 3 -> send(postRequest(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 100))
+                    .build()); // no Idempotency-Key
             default -> post("/v1/transfers", Map.of("fromAccountId", randomAccount().id(), "toAccountId",
                     randomAccount().id(), "amount", -1));
         }
@@ -168,12 +171,7 @@ final class TrafficGenerator {
     private JsonNode post(String path, Object body) {
         String idempotencyKey = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            HttpRequest request = HttpRequest.newBuilder(target.resolve(path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", idempotencyKey)
-                    .POST(HttpRequest.BodyPublishers.ofString(json(body)))
-                    .build();
+            HttpRequest request = postRequest(path, body).header("Idempotency-Key", idempotencyKey).build();
             HttpResponse<String> response = send(request);
             if (response != null && response.statusCode() < 500 && response.statusCode() != 409) {
                 return response.statusCode() == 201 ? parse(response.body()) : null;
@@ -181,6 +179,13 @@ final class TrafficGenerator {
             backOff(attempt);
         }
         return null;
+    }
+
+    private HttpRequest.Builder postRequest(String path, Object body) {
+        return HttpRequest.newBuilder(target.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(body)));
     }
 
     private void get(String path) {

@@ -1,8 +1,10 @@
 package bank.transfers;
 
+import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.idempotency.Created;
-import bank.idempotency.Idempotency;
+import bank.idempotency.IdempotencyKey;
+import bank.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -28,32 +30,34 @@ import java.net.URI;
 public class TransferResource {
 
     private final TransferService transfers;
-    private final Idempotency idempotency;
+    private final UnitOfWork unitOfWork;
+    private final IdempotentPosts posts;
 
-    public TransferResource(TransferService transfers, Idempotency idempotency) {
+    public TransferResource(TransferService transfers, UnitOfWork unitOfWork, IdempotentPosts posts) {
         this.transfers = transfers;
-        this.idempotency = idempotency;
+        this.unitOfWork = unitOfWork;
+        this.posts = posts;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Transfer money between two accounts",
             description = "Debits one account and credits the other atomically. Both accounts must hold the same "
-                    + "currency. Refused transfers (422, 404) write nothing.")
+                    + "currency. Refused transfers (422, 404) write nothing. Needs an Idempotency-Key.")
     @ApiResponse(responseCode = "201", description = "Transferred",
             content = @Content(schema = @Schema(implementation = Transfer.class)))
-    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequest")
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/MalformedRequestOrNoIdempotencyKey")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @ApiResponse(responseCode = "409", ref = "#/components/responses/RequestInProgress")
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response transfer(
-            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(Idempotency.HEADER) String key,
+            @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid TransferRequest request) {
-        return idempotency.run(key, "POST /v1/transfers", request, tx -> {
+        return unitOfWork.run(posts.once(IdempotencyKey.required(key), "POST /v1/transfers", request, tx -> {
             Transfer transfer = transfers.transfer(tx, request);
             return new Created(URI.create("/v1/transfers/" + transfer.id()), transfer);
-        });
+        }));
     }
 
     @GET

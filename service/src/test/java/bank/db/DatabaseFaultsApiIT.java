@@ -6,7 +6,6 @@ import bank.testing.BankApi;
 import bank.testing.BankApi.Reply;
 import io.dropwizard.testing.ConfigOverride;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,12 +24,7 @@ class DatabaseFaultsApiIT {
         api.credit(from, 1_000);
         Map<String, Object> transfer = Map.of("fromAccountId", from, "toAccountId", to, "amount", 100);
 
-        try (Connection holder = api.database().connect()) {
-            holder.setAutoCommit(false);
-            try (Statement lock = holder.createStatement()) {
-                lock.execute("SELECT 1 FROM accounts WHERE id = '" + from + "' FOR UPDATE");
-            }
-
+        try (Connection holder = api.database().lockAccount(from)) {
             Reply unavailable = api.post("/v1/transfers", transfer, "Idempotency-Key", "fault-1").expectRetryLater();
 
             assertThat(unavailable.header("Retry-After")).isEqualTo("1");

@@ -70,6 +70,21 @@ class ApiDocsIT {
     }
 
     @Test
+    void thePostsThatMoveMoneyRequireAnIdempotencyKeyAndOpeningAnAccountDoesNot() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+
+        for (String path : List.of("/v1/transfers", "/v1/accounts/{id}/transactions")) {
+            JsonNode post = document.get("paths").get(path).get("post");
+            assertThat(idempotencyKey(document, post).get("required").asBoolean()).as(path).isTrue();
+            assertThat(resolved(document, post.get("responses").get("400")).get("description").asText()).as(path)
+                    .contains("Idempotency-Key", "urn:problem:idempotency-key-required");
+        }
+        JsonNode open = document.get("paths").get("/v1/accounts").get("post");
+        assertThat(idempotencyKey(document, open).get("required").asBoolean()).isFalse();
+        assertThat(idempotencyKey(document, open).get("description").asText()).contains("503", "same key");
+    }
+
+    @Test
     void theDocsPageServesSwaggerUiOverTheDocument() {
         Reply page = api.get("/docs/").expect(200);
 
@@ -78,6 +93,22 @@ class ApiDocsIT {
         assertThat(api.get("/docs/init.js").expect(200).raw()).contains("/openapi.json");
         assertThat(api.get("/docs/ui/swagger-ui-bundle.js").expect(200).raw()).isNotEmpty();
         assertThat(api.get("/docs/ui/swagger-ui.css").expect(200).raw()).isNotEmpty();
+    }
+
+    private static JsonNode idempotencyKey(JsonNode document, JsonNode operation) {
+        for (JsonNode parameter : operation.get("parameters")) {
+            JsonNode declared = resolved(document, parameter);
+            if (declared.get("name").asText().equals("Idempotency-Key")) {
+                assertThat(declared.get("in").asText()).isEqualTo("header");
+                return declared;
+            }
+        }
+        throw new AssertionError("no Idempotency-Key parameter in " + operation);
+    }
+
+    /** The object a {@code $ref} such as {@code #/components/parameters/IdempotencyKey} points at, or the node itself. */
+    private static JsonNode resolved(JsonNode document, JsonNode node) {
+        return node.has("$ref") ? document.at(node.get("$ref").asText().substring(1)) : node;
     }
 
     private static void collect(Resource resource, String prefix, Set<String> routes) {

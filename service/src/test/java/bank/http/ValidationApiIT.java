@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import bank.testing.BankApi;
 import bank.testing.BankApi.Reply;
 import java.net.http.HttpRequest;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,8 @@ class ValidationApiIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badTransactions")
     void refusesBadTransactions(String body, String field) {
-        Reply reply = api.postRaw("/v1/accounts/" + account + "/transactions", body, "application/json").expect(422);
+        Reply reply = api.postRaw("/v1/accounts/" + account + "/transactions", body, "application/json",
+                "Idempotency-Key", UUID.randomUUID().toString()).expect(422);
 
         assertProblem(reply, 422, "urn:problem:validation-failed", field);
         assertThat(api.balance(account)).isEqualTo(1_000);
@@ -99,7 +101,8 @@ class ValidationApiIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badTransfers")
     void refusesBadTransfers(String template, String field) {
-        Reply reply = api.postRaw("/v1/transfers", template.formatted(account, other), "application/json").expect(422);
+        Reply reply = api.postRaw("/v1/transfers", template.formatted(account, other), "application/json",
+                "Idempotency-Key", UUID.randomUUID().toString()).expect(422);
 
         assertProblem(reply, 422, "urn:problem:validation-failed", field);
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();

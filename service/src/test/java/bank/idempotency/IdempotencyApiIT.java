@@ -2,6 +2,7 @@ package bank.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bank.testing.Await;
 import bank.testing.BankApi;
 import bank.testing.BankApi.Reply;
 import io.dropwizard.testing.ConfigOverride;
@@ -94,9 +95,12 @@ class IdempotencyApiIT {
         Reply retry = api.post("/v1/transfers", transfer(from, to, 500), "Idempotency-Key", "refused-1").expect(422);
 
         assertThat(retry.raw()).isEqualTo(refused.raw());
+        assertThat(retry.text("type")).isEqualTo("urn:problem:insufficient-funds");
         assertThat(retry.header("Content-Type")).startsWith("application/problem+json");
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
+        assertThat(api.balance(from)).isEqualTo(1_100);
+        assertThat(api.balance(to)).isZero();
     }
 
     @Test
@@ -106,14 +110,11 @@ class IdempotencyApiIT {
         Map<String, Object> transfer = transfer(from, to, 400);
         Reply first;
 
-        try (Connection holder = api.database().connect()) {
-            holder.setAutoCommit(false);
-            try (Statement lock = holder.createStatement()) {
-                lock.execute("SELECT 1 FROM accounts WHERE id = '" + from + "' FOR UPDATE");
-            }
+        try (Connection holder = api.database().lockAccount(from)) {
             CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
                     () -> api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1"));
-            awaitClaimed("inflight-1");
+            Await.until("the first request holds its key", Duration.ofSeconds(15),
+                    () -> KeyLocks.held(api.database(), "inflight-1"));
 
             Reply duplicate = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(409);
 
@@ -126,7 +127,9 @@ class IdempotencyApiIT {
 
         Reply retry = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(201);
         assertThat(retry.raw()).isEqualTo(first.raw());
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(api.balance(from)).isEqualTo(600);
+        assertThat(KeyLocks.held(api.database(), "inflight-1")).as("the lock ends with its transaction").isFalse();
     }
 
     @Test
@@ -147,14 +150,19 @@ class IdempotencyApiIT {
             }
             start.countDown();
             List<String> created = new ArrayList<>();
+            int firstRuns = 0;
             for (Future<Reply> future : replies) {
                 Reply reply = future.get(60, TimeUnit.SECONDS);
                 assertThat(reply.status()).as(reply.raw()).isIn(201, 409);
                 if (reply.status() == 201) {
                     created.add(reply.raw());
+                    firstRuns += reply.header("Idempotent-Replayed") == null ? 1 : 0;
+                } else {
+                    assertThat(reply.text("type")).isEqualTo("urn:problem:request-in-progress");
+                    assertThat(reply.header("Retry-After")).isEqualTo("1");
                 }
             }
-            assertThat(created).isNotEmpty();
+            assertThat(firstRuns).as("responses that are not replays").isEqualTo(1);
             assertThat(created).allMatch(body -> body.equals(created.get(0)));
         } finally {
             pool.shutdownNow();
@@ -178,30 +186,64 @@ class IdempotencyApiIT {
     }
 
     @Test
-    void aClaimAbandonedLongerThanTheInFlightTimeoutIsTakenOver() {
-        String from = funded(1_000);
-        String to = api.openAccount("USD");
-        Map<String, Object> transfer = transfer(from, to, 100);
-        Idempotency idempotency = new Idempotency(null, api.app().getEnvironment().getObjectMapper(), new IdempotencyConfig());
-        String fingerprint = idempotency.fingerprint("POST /v1/transfers",
-                new bank.transfers.TransferRequest(java.util.UUID.fromString(from), java.util.UUID.fromString(to),
-                        bank.money.Money.of(100), null));
-        api.database().execute("INSERT INTO idempotency_keys (key, request_hash, state, locked_at, created_at) "
-                + "VALUES ('crashed-1', ?, 'IN_FLIGHT', now() - interval '2 minutes', now() - interval '2 minutes')", fingerprint);
+    void aResponseStoredBehindTheLocksBackMakesThePost409AndRollsItsWorkBack() throws Exception {
+        String account = funded(100);
+        String path = "/v1/accounts/" + account + "/transactions";
+        CompletableFuture<Reply> credit;
 
-        api.post("/v1/transfers", transfer, "Idempotency-Key", "crashed-1").expect(201);
+        // A writer that skipped the key's lock (there is none in the service) is the only way to get here: the
+        // request runs its work, then finds the primary key taken when it stores its response.
+        try (Connection intruder = api.database().connect()) {
+            intruder.setAutoCommit(false);
+            try (Statement insert = intruder.createStatement()) {
+                insert.execute("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
+                        + "created_at) VALUES ('', 'guard-1', 'another request', 201, '{}', now())");
+            }
+            credit = CompletableFuture.supplyAsync(
+                    () -> api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1"));
+            Await.until("the request waits to store its response", Duration.ofSeconds(15), () -> api.database()
+                    .queryLong("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
+                            + "l.locktype = 'transactionid' AND NOT l.granted AND a.datname = current_database()") == 1);
+            intruder.commit();
+        }
 
-        assertThat(api.balance(from)).isEqualTo(900);
+        Reply refused = credit.get(30, TimeUnit.SECONDS).expect(409);
+        assertThat(refused.text("type")).isEqualTo("urn:problem:request-in-progress");
+        assertThat(refused.text("detail")).contains("completed meanwhile");
+        assertThat(api.balance(account)).isEqualTo(100);
+        assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
+        Reply retry = api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1").expect(422);
+        assertThat(retry.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
     }
 
-    private static void awaitClaimed(String key) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (api.database().queryLong("SELECT count(*) FROM idempotency_keys WHERE key = ? AND state = 'IN_FLIGHT'", key) == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the first request never claimed " + key);
-            }
-            Thread.sleep(10); // polling interval of a condition wait, not a delay the test relies on
+    @Test
+    void aPostThatMovesMoneyNeedsAKeyAndWithoutOneWritesNothing() {
+        String from = funded(1_000);
+        String to = api.openAccount("USD");
+
+        List<Reply> refused = List.of(
+                api.post("/v1/accounts/" + from + "/transactions", Map.of("type", "DEBIT", "amount", 10)).expect(400),
+                api.post("/v1/transfers", transfer(from, to, 10)).expect(400));
+
+        for (Reply reply : refused) {
+            assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(reply.text("type")).isEqualTo("urn:problem:idempotency-key-required");
+            assertThat(reply.text("title")).isEqualTo("Idempotency key required");
+            assertThat(reply.text("detail")).contains("moves money", "Idempotency-Key", "retry with the same key is safe");
         }
+        assertThat(api.balance(from)).isEqualTo(1_000);
+        assertThat(api.balance(to)).isZero();
+        assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
+        assertThat(api.database().queryLong("SELECT count(*) FROM idempotency_keys")).isEqualTo(1);
+    }
+
+    @Test
+    void openingAnAccountWithoutAKeyStoresNoKey() {
+        api.post("/v1/accounts", Map.of("firstName", "Ada", "lastName", "Lovelace")).expect(201);
+
+        assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM idempotency_keys")).isZero();
     }
 
     private static String funded(long amount) {

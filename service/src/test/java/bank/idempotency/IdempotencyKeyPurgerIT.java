@@ -3,7 +3,8 @@ package bank.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.testing.TestDatabase;
-import io.dropwizard.util.Duration;
+import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -18,10 +19,7 @@ class IdempotencyKeyPurgerIT {
     @BeforeAll
     static void schema() throws Exception {
         database = TestDatabase.create();
-        database.execute("""
-                CREATE TABLE idempotency_keys (key text PRIMARY KEY, request_hash text NOT NULL, state text NOT NULL,
-                  response_status integer, response_location text, response_body text,
-                  locked_at timestamptz NOT NULL, created_at timestamptz NOT NULL)""");
+        database.migrate();
     }
 
     @AfterAll
@@ -30,18 +28,23 @@ class IdempotencyKeyPurgerIT {
     }
 
     @Test
-    void deletesOnlyKeysOlderThanTheRetention() {
+    void deletesOnlyKeysOlderThanTheRetentionInEveryScope() {
         database.execute("""
-                INSERT INTO idempotency_keys (key, request_hash, state, response_status, response_body, locked_at, created_at)
-                SELECT 'old-' || n, 'h', 'COMPLETED', 201, '{}', now(), now() - interval '25 hours' FROM generate_series(1, 2500) n
+                INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, created_at)
+                SELECT '', 'old-' || n, 'h', 201, '{}', now() - interval '25 hours' FROM generate_series(1, 2500) n
                 UNION ALL
-                SELECT 'new-' || n, 'h', 'COMPLETED', 201, '{}', now(), now() - interval '23 hours' FROM generate_series(1, 10) n""");
+                SELECT 'client-1', 'old-' || n, 'h', 201, '{}', now() - interval '25 hours' FROM generate_series(1, 10) n
+                UNION ALL
+                SELECT '', 'new-' || n, 'h', 201, '{}', now() - interval '23 hours' FROM generate_series(1, 10) n""");
         IdempotencyConfig config = new IdempotencyConfig();
-        config.setRetention(Duration.hours(24));
         Jdbi jdbi = Jdbi.create(database.url(), TestDatabase.USER, TestDatabase.PASSWORD).installPlugin(new SqlObjectPlugin());
-        Idempotency idempotency = new Idempotency(jdbi, null, config);
-
-        new IdempotencyKeyPurger(idempotency, (ScheduledExecutorService) null, config).purge();
+        IdempotencyKeyStore keys = new IdempotencyKeyStore(jdbi, Duration.ofHours(24));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            new IdempotencyKeyPurger(keys, scheduler, config).purge();
+        } finally {
+            scheduler.shutdownNow();
+        }
 
         assertThat(database.queryLong("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'old-%'")).isZero();
         assertThat(database.queryLong("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'new-%'")).isEqualTo(10);

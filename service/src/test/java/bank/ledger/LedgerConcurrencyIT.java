@@ -104,11 +104,11 @@ class LedgerConcurrencyIT {
             transfer.put("fromAccountId", accounts.get(from));
             transfer.put("toAccountId", accounts.get(to));
             transfer.put("amount", amount);
-            return api.post("/v1/transfers", transfer);
+            return api.postKeyed("/v1/transfers", transfer);
         }
         String account = accounts.get(random.nextInt(ACCOUNTS));
         String type = roll < 80 ? "CREDIT" : "DEBIT";
-        Reply reply = api.post("/v1/accounts/" + account + "/transactions", Map.of("type", type, "amount", amount));
+        Reply reply = api.postKeyed("/v1/accounts/" + account + "/transactions", Map.of("type", type, "amount", amount));
         if (reply.status() == 201) {
             (type.equals("CREDIT") ? creditedFromOutside : debitedToOutside).addAndGet(amount);
         }

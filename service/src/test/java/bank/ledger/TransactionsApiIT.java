@@ -20,9 +20,9 @@ class TransactionsApiIT {
     void creditAndDebitMoveTheBalanceAndRecordTheRunningBalance() {
         String account = api.openAccount("USD");
 
-        JsonNode credit = api.post(path(account), Map.of("type", "CREDIT", "amount", 10_000, "description", "salary"))
+        JsonNode credit = api.postKeyed(path(account), Map.of("type", "CREDIT", "amount", 10_000, "description", "salary"))
                 .expect(201).body();
-        JsonNode debit = api.post(path(account), Map.of("type", "DEBIT", "amount", 2_550)).expect(201).body();
+        JsonNode debit = api.postKeyed(path(account), Map.of("type", "DEBIT", "amount", 2_550)).expect(201).body();
 
         assertThat(credit.get("accountId").asText()).isEqualTo(account);
         assertThat(credit.get("type").asText()).isEqualTo("CREDIT");
@@ -39,7 +39,7 @@ class TransactionsApiIT {
         String account = api.openAccount("USD");
         api.credit(account, 1_000);
 
-        Reply refused = api.post(path(account), Map.of("type", "DEBIT", "amount", 1_001)).expect(422);
+        Reply refused = api.postKeyed(path(account), Map.of("type", "DEBIT", "amount", 1_001)).expect(422);
 
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.text("type")).isEqualTo("urn:problem:insufficient-funds");
@@ -53,7 +53,7 @@ class TransactionsApiIT {
         String account = api.openAccount("USD");
         api.credit(account, 500);
 
-        api.post(path(account), Map.of("type", "DEBIT", "amount", 500)).expect(201);
+        api.postKeyed(path(account), Map.of("type", "DEBIT", "amount", 500)).expect(201);
 
         assertThat(api.balance(account)).isZero();
     }
@@ -63,7 +63,7 @@ class TransactionsApiIT {
         String account = api.openAccount("USD");
         api.credit(account, Long.MAX_VALUE);
 
-        Reply refused = api.post(path(account), Map.of("type", "CREDIT", "amount", 1)).expect(422);
+        Reply refused = api.postKeyed(path(account), Map.of("type", "CREDIT", "amount", 1)).expect(422);
 
         assertThat(refused.text("type")).isEqualTo("urn:problem:balance-limit");
         assertThat(api.balance(account)).isEqualTo(Long.MAX_VALUE);
@@ -71,9 +71,9 @@ class TransactionsApiIT {
 
     @Test
     void postingToAnUnknownAccountIsNotFound() {
-        api.post(path("01a21f29-ee76-73a3-ba00-57b9fc659254"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
+        api.postKeyed(path("01a21f29-ee76-73a3-ba00-57b9fc659254"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
         api.get(path("01a21f29-ee76-73a3-ba00-57b9fc659254")).expect(404);
-        api.post(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
+        api.postKeyed(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
     }
 
     @Test
@@ -81,7 +81,7 @@ class TransactionsApiIT {
         String account = api.openAccount("USD");
         List<String> posted = new ArrayList<>();
         for (int amount = 1; amount <= 5; amount++) {
-            posted.add(0, api.post(path(account), Map.of("type", "CREDIT", "amount", amount)).expect(201).text("id"));
+            posted.add(0, api.postKeyed(path(account), Map.of("type", "CREDIT", "amount", amount)).expect(201).text("id"));
         }
 
         JsonNode first = api.get(path(account) + "?limit=2").expect(200).body();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -107,6 +108,11 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         return postRaw(path, json(body), "application/json", headers);
     }
 
+    /** POSTs with an Idempotency-Key of its own, as a client does for every operation that moves money. */
+    public Reply postKeyed(String path, Object body) {
+        return post(path, body, "Idempotency-Key", UUID.randomUUID().toString());
+    }
+
     public Reply postRaw(String path, String body, String contentType, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -150,7 +156,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
     }
 
     public void credit(String accountId, long amount) {
-        post("/v1/accounts/" + accountId + "/transactions", Map.of("type", "CREDIT", "amount", amount)).expect(201);
+        postKeyed("/v1/accounts/" + accountId + "/transactions", Map.of("type", "CREDIT", "amount", amount)).expect(201);
     }
 
     public long balance(String accountId) {
@@ -191,12 +197,16 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
             return this;
         }
 
-        /** A 503 problem document that asks for a retry and gives away nothing of the failure behind it. */
+        /**
+         * A 503 problem document that says the outcome is unknown, asks for a retry with the same key, and gives
+         * away nothing of the failure behind it.
+         */
         public Reply expectRetryLater() {
             expect(503);
             assertThat(header("Content-Type")).startsWith("application/problem+json");
             assertThat(text("type")).isEqualTo("urn:problem:service-unavailable");
-            assertThat(header("Retry-After")).isNotBlank();
+            assertThat(text("detail")).contains("outcome of this request is unknown", "same Idempotency-Key");
+            assertThat(header("Retry-After")).isEqualTo("1");
             assertThat(raw()).doesNotContain("SQL", "Exception", "Connection", "lock", "127.0.0.1");
             return this;
         }

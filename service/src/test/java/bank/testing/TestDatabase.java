@@ -1,5 +1,9 @@
 package bank.testing;
 
+import bank.db.Database;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -48,6 +52,21 @@ public final class TestDatabase implements AutoCloseable {
         return BASE_URL;
     }
 
+    /** Brings the schema up to date with the service's own migrations, as the service does at start-up. */
+    public void migrate() throws Exception {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.postgresql.Driver");
+        factory.setUrl(url);
+        factory.setUser(USER);
+        factory.setPassword(PASSWORD);
+        ManagedDataSource dataSource = factory.build(new MetricRegistry(), "migrations");
+        try {
+            Database.migrate(dataSource);
+        } finally {
+            dataSource.stop();
+        }
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }
@@ -55,6 +74,23 @@ public final class TestDatabase implements AutoCloseable {
     /** Jdbi on this database, with SQL objects. */
     public Jdbi jdbi() {
         return Jdbi.create(url, USER, PASSWORD).installPlugin(new SqlObjectPlugin());
+    }
+
+    /**
+     * Opens a transaction that holds an account's row lock, as a concurrent writer would, until the connection
+     * commits, rolls back or closes. It connects straight to the server, never through a relay a test may cut.
+     */
+    public Connection lockAccount(String accountId) throws SQLException {
+        Connection holder = connect();
+        try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM accounts WHERE id = ?::uuid FOR UPDATE")) {
+            holder.setAutoCommit(false);
+            lock.setString(1, accountId);
+            lock.executeQuery().close();
+            return holder;
+        } catch (SQLException e) {
+            holder.close();
+            throw e;
+        }
     }
 
     /** Runs a query that returns one number, such as a count or a sum. */

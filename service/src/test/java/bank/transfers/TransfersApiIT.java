@@ -23,7 +23,7 @@ class TransfersApiIT {
         String to = api.openAccount("EUR");
         api.credit(from, 10_000);
 
-        Reply reply = api.post("/v1/transfers", transfer(from, to, 2_500, "rent")).expect(201);
+        Reply reply = api.postKeyed("/v1/transfers", transfer(from, to, 2_500, "rent")).expect(201);
 
         JsonNode transfer = reply.body();
         String id = transfer.get("id").asText();
@@ -54,7 +54,7 @@ class TransfersApiIT {
         String to = api.openAccount("EUR");
         api.credit(from, 100);
 
-        Reply refused = api.post("/v1/transfers", transfer(from, to, 101, null)).expect(422);
+        Reply refused = api.postKeyed("/v1/transfers", transfer(from, to, 101, null)).expect(422);
 
         assertThat(refused.text("type")).isEqualTo("urn:problem:insufficient-funds");
         assertNothingWrittenBeyondTheDeposit(from, to);
@@ -65,7 +65,7 @@ class TransfersApiIT {
         String account = api.openAccount("EUR");
         api.credit(account, 100);
 
-        Reply refused = api.post("/v1/transfers", transfer(account, account, 1, null)).expect(422);
+        Reply refused = api.postKeyed("/v1/transfers", transfer(account, account, 1, null)).expect(422);
 
         assertThat(refused.text("type")).isEqualTo("urn:problem:same-account");
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
@@ -77,7 +77,7 @@ class TransfersApiIT {
         String to = api.openAccount("USD");
         api.credit(from, 100);
 
-        Reply refused = api.post("/v1/transfers", transfer(from, to, 1, null)).expect(422);
+        Reply refused = api.postKeyed("/v1/transfers", transfer(from, to, 1, null)).expect(422);
 
         assertThat(refused.text("type")).isEqualTo("urn:problem:currency-mismatch");
         assertNothingWrittenBeyondTheDeposit(from, to);
@@ -88,8 +88,8 @@ class TransfersApiIT {
         String known = api.openAccount("EUR");
         api.credit(known, 100);
 
-        Reply unknownTarget = api.post("/v1/transfers", transfer(known, UNKNOWN, 1, null)).expect(404);
-        Reply unknownSource = api.post("/v1/transfers", transfer(UNKNOWN, known, 1, null)).expect(404);
+        Reply unknownTarget = api.postKeyed("/v1/transfers", transfer(known, UNKNOWN, 1, null)).expect(404);
+        Reply unknownSource = api.postKeyed("/v1/transfers", transfer(UNKNOWN, known, 1, null)).expect(404);
 
         assertThat(unknownTarget.text("detail")).contains(UNKNOWN);
         assertThat(unknownSource.text("detail")).contains(UNKNOWN);
@@ -104,7 +104,7 @@ class TransfersApiIT {
         api.credit(from, 10);
         api.credit(to, Long.MAX_VALUE);
 
-        api.post("/v1/transfers", transfer(from, to, 10, null)).expect(422);
+        api.postKeyed("/v1/transfers", transfer(from, to, 10, null)).expect(422);
 
         assertThat(api.balance(from)).isEqualTo(10);
         assertThat(api.balance(to)).isEqualTo(Long.MAX_VALUE);

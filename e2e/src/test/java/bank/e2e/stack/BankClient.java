@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.Function;
 
 /** Plain HTTP calls to the running service. */
@@ -44,6 +45,11 @@ public final class BankClient {
 
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(uri.apply(path)).GET());
+    }
+
+    /** POSTs with an Idempotency-Key of its own, as a client does for every operation that moves money. */
+    public Reply postKeyed(String path, String json) {
+        return post(path, json, "Idempotency-Key", UUID.randomUUID().toString());
     }
 
     public Reply post(String path, String json, String... headers) {

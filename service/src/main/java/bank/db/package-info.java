@@ -1,0 +1,8 @@
+/**
+ * The database: the Jdbi instance and its column types, schema migrations, time-ordered ids, and the
+ * {@link bank.db.UnitOfWork} in which every request that writes runs.
+ *
+ * <p>Migrations are Liquibase changesets in {@code src/main/resources/db}; one that has been applied is never
+ * edited, a change is a new changeset. Exception messages name statements, never their bound values.
+ */
+package bank.db;
