@@ -1,13 +1,10 @@
 package bank.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import bank.testing.TestDatabase;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +21,6 @@ class ServiceKillIT {
     private static final int CLIENTS = Integer.getInteger("reliability.clients", 8);
     private static final int KILLS = Integer.getInteger("reliability.kills", 2);
     private static final int WRITES_BETWEEN_FAULTS = Integer.getInteger("reliability.writesBetweenFaults", 100);
-    private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @Test
     void requestsCutOffByAKillTakeEffectOnceWhenRetried() throws Exception {
@@ -42,29 +38,20 @@ class ServiceKillIT {
             try {
                 long serving = System.nanoTime();
                 for (int kill = 0; kill < KILLS; kill++) {
-                    long since = serving;
-                    await("writes acknowledged before kill " + kill).atMost(PATIENCE)
-                            .until(() -> workload.acknowledgedSince(since) >= WRITES_BETWEEN_FAULTS);
+                    workload.awaitAcknowledged("writes before kill " + kill, serving, WRITES_BETWEEN_FAULTS);
                     long killed = System.nanoTime();
                     service.kill();
                     service.launch();
                     service.awaitHealthy();
+                    long previous = serving;
                     serving = System.nanoTime();
-                    restartTook.add(millis(serving - killed));
-                    inFlightAtKills += workload.unansweredSentBefore(killed, since);
-
-                    long healthy = serving;
-                    long first = await("a write acknowledged after restart " + kill).atMost(PATIENCE)
-                            .until(() -> workload.firstAcknowledgementSince(healthy), OptionalLong::isPresent).getAsLong();
-                    firstWrite.add(millis(first - healthy));
-                    long all = await("every client acknowledged again after restart " + kill).atMost(PATIENCE)
-                            .until(() -> workload.everyClientAcknowledgedSince(healthy, CLIENTS), OptionalLong::isPresent)
-                            .getAsLong();
-                    everyClient.add(millis(all - healthy));
+                    restartTook.add(TimeUnit.NANOSECONDS.toMillis(serving - killed));
+                    inFlightAtKills += workload.unansweredSentBefore(killed, previous);
+                    Workload.Recovery recovery = workload.awaitRecovery("restart " + kill, serving);
+                    firstWrite.add(recovery.firstMillis());
+                    everyClient.add(recovery.everyClientMillis());
                 }
-                long since = System.nanoTime();
-                await("writes acknowledged after the last restart").atMost(PATIENCE)
-                        .until(() -> workload.acknowledgedSince(since) >= WRITES_BETWEEN_FAULTS);
+                workload.awaitAcknowledged("writes after the last restart", System.nanoTime(), WRITES_BETWEEN_FAULTS);
             } finally {
                 workload.stop();
                 figures.put("clients", CLIENTS).put("kills (SIGKILL)", KILLS)
@@ -82,9 +69,5 @@ class ServiceKillIT {
         } finally {
             figures.write();
         }
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

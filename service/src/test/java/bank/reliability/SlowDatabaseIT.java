@@ -10,7 +10,6 @@ import bank.reliability.Workload.Result;
 import bank.testing.TestDatabase;
 import java.net.http.HttpClient;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +64,7 @@ class SlowDatabaseIT {
             ConcurrentLinkedQueue<Reply> otherReplies = new ConcurrentLinkedQueue<>();
             List<Operation> refused = new ArrayList<>();
             ServiceProcess.Threads locked;
-            try (Connection holder = database.connect()) {
-                holder.setAutoCommit(false);
-                try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM accounts WHERE id = ?::uuid FOR UPDATE")) {
-                    lock.setString(1, hot);
-                    lock.executeQuery().close();
-                }
+            try (Connection holder = database.lockAccount(hot)) {
                 ThreadSampler sampler = ThreadSampler.start(service);
                 ExecutorService clients = Executors.newFixedThreadPool(HOT_CLIENTS + OTHER_CLIENTS);
                 CountDownLatch hotDone = new CountDownLatch(HOT_CLIENTS);

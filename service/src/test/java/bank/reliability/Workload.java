@@ -1,6 +1,7 @@
 package bank.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,8 @@ final class Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a test waits for the clients to make progress before it calls them stuck. */
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     enum Kind { CREDIT, DEBIT, TRANSFER }
 
@@ -298,18 +301,29 @@ final class Workload {
         return List.copyOf(outcomes);
     }
 
-    long acknowledgedSince(long nanoTime) {
-        return acknowledgements.stream().filter(a -> a[0] >= nanoTime).count();
+    /** Waits until {@code count} operations have been acknowledged since {@code nanoTime}. */
+    void awaitAcknowledged(String what, long nanoTime, int count) {
+        await(what).atMost(PATIENCE).until(() -> acknowledgements.stream().filter(a -> a[0] >= nanoTime).count() >= count);
     }
 
-    OptionalLong firstAcknowledgementSince(long nanoTime) {
-        return acknowledgements.stream().mapToLong(a -> a[0]).filter(t -> t >= nanoTime).min();
+    /** How long after a fault ended writes were acknowledged again: the first one, and one for every client. */
+    record Recovery(long firstMillis, long everyClientMillis) {
+    }
+
+    /** Waits for the clients to recover from a fault that ended at {@code nanoTime}. */
+    Recovery awaitRecovery(String fault, long nanoTime) {
+        long first = await("a write acknowledged after " + fault).atMost(PATIENCE)
+                .until(() -> acknowledgements.stream().mapToLong(a -> a[0]).filter(t -> t >= nanoTime).min(),
+                        OptionalLong::isPresent).getAsLong();
+        long everyClient = await("every client acknowledged again after " + fault).atMost(PATIENCE)
+                .until(() -> everyClientAcknowledgedSince(nanoTime), OptionalLong::isPresent).getAsLong();
+        return new Recovery(TimeUnit.NANOSECONDS.toMillis(first - nanoTime), TimeUnit.NANOSECONDS.toMillis(everyClient - nanoTime));
     }
 
     /** When every client had an acknowledgement again after {@code nanoTime}, or empty if some client has none. */
-    OptionalLong everyClientAcknowledgedSince(long nanoTime, int clientCount) {
+    private OptionalLong everyClientAcknowledgedSince(long nanoTime) {
         long latest = Long.MIN_VALUE;
-        for (int c = 0; c < clientCount; c++) {
+        for (int c = 0; c < clients.size(); c++) {
             int client = c;
             OptionalLong first = acknowledgements.stream().filter(a -> a[1] == client && a[0] >= nanoTime)
                     .mapToLong(a -> a[0]).min();
