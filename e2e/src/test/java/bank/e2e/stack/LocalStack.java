@@ -168,6 +168,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_PASSWORD", Database.PASSWORD);
         env.put("PORT", Integer.toString(ports.get("api")));
         env.put("ADMIN_PORT", Integer.toString(ports.get("admin")));
+        // Compose keeps the 60 s default; here the audit's findings must reach Prometheus within the test.
+        env.put("LEDGER_AUDIT_INTERVAL", "2s");
         return ManagedProcess.start("bank-api", java("server", root.resolve("service/config.yml").toString()), env, root, logs)
                 .awaitHttpOk(local("admin", "/healthcheck"), START_TIMEOUT);
     }
@@ -236,6 +238,12 @@ public final class LocalStack implements AutoCloseable {
     /** The service's database; compose names it {@code bank}, each run here makes its own. */
     public String databaseName() {
         return databaseName;
+    }
+
+    /** A connection to the service's database as the service's own user, which can change anything. */
+    public Connection databaseConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + Database.HOST_PORT + "/" + databaseName,
+                Database.USER, Database.PASSWORD);
     }
 
     /** A connection as Grafana's PostgreSQL data source makes it: as the reader role postgres/init creates. */
