@@ -3,6 +3,7 @@ package bank;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
+import bank.db.DatabaseStartup;
 import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
 import bank.http.ProblemMappers;
@@ -16,6 +17,7 @@ import bank.ledger.TransactionResource;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
 import bank.telemetry.BankMetrics;
+import bank.telemetry.RefusedRequestRoutes;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -65,9 +67,8 @@ public class BankApplication extends Application<BankConfiguration> {
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
         ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
-        if (config.isMigrateOnStart()) {
-            Database.migrate(dataSource);
-        }
+        DatabaseStartup.await(dataSourceFactory, dataSource, config.isMigrateOnStart(),
+                config.getDatabaseStartupTimeout().toJavaDuration());
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
@@ -84,6 +85,7 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        environment.jersey().register(new RefusedRequestRoutes());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
 

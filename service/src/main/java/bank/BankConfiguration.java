@@ -5,6 +5,7 @@ import bank.ledger.LedgerAuditConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -16,6 +17,10 @@ public class BankConfiguration extends Configuration {
 
     /** Applies pending schema migrations before the server starts accepting requests. */
     private boolean migrateOnStart = true;
+
+    /** How long start-up waits for a database that is not accepting connections yet before it gives up. */
+    @NotNull
+    private Duration databaseStartupTimeout = Duration.seconds(60);
 
     @Valid
     @NotNull
@@ -43,6 +48,16 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setMigrateOnStart(boolean migrateOnStart) {
         this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public Duration getDatabaseStartupTimeout() {
+        return databaseStartupTimeout;
+    }
+
+    @JsonProperty
+    public void setDatabaseStartupTimeout(Duration databaseStartupTimeout) {
+        this.databaseStartupTimeout = databaseStartupTimeout;
     }
 
     @JsonProperty

@@ -76,6 +76,9 @@ class TelemetryPipelineIT {
         api.get("/v1/transfers/" + transferId).expect(200);
         api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254").expect(404);
         api.post("/v1/accounts", "{\"firstName\":\"" + FIRST_NAME + "\"}").expect(422);
+        // Refused before any resource method runs: the route is known from the path alone.
+        assertThat(postText(stack.api("/v1/accounts"))).isEqualTo(415);
+        assertThat(postText(stack.api("/v1/accounts/" + alice + "/transactions"))).isEqualTo(415);
         for (int i = 0; i < 5; i++) {
             get(stack.admin("/healthcheck"));
             get(stack.admin("/ping"));
@@ -94,6 +97,22 @@ class TelemetryPipelineIT {
             return seen.containsAll(API_ROUTES) && seen.containsAll(ADMIN_ROUTES) ? Optional.of(seen) : Optional.empty();
         });
         assertThat(routes).as("routes of the HTTP server histogram").doesNotContain("GET /*");
+        Set<String> refused = Await.until("the 415 responses in the HTTP histogram", TELEMETRY_TIMEOUT, () -> {
+            Set<String> seen = new TreeSet<>();
+            prometheus.query("count by (http_route) (http_server_request_duration_seconds_count{service_name=\"bank-api\","
+                    + " http_response_status_code=\"415\"})").forEach(series -> seen.add(series.path("metric").path("http_route").asText()));
+            return seen.size() >= 2 ? Optional.of(seen) : Optional.empty();
+        });
+        assertThat(refused).as("routes of requests refused with 415").containsExactly("/v1/accounts", "/v1/accounts/{id}/transactions");
+        Set<String> namespaces = Await.until("db_namespace values", TELEMETRY_TIMEOUT, () -> {
+            Set<String> seen = new TreeSet<>();
+            prometheus.query("count by (db_namespace) ({service_name=\"bank-api\", db_namespace!=\"\"})")
+                    .forEach(series -> seen.add(series.path("metric").path("db_namespace").asText()));
+            return seen.isEmpty() ? Optional.empty() : Optional.of(seen);
+        });
+        // The agent writes database|schema. Without currentSchema in the JDBC URL the operations fell back to the user
+        // name for the schema (bank|bank) and the pool metrics to the database alone (bank).
+        assertThat(namespaces).as("db_namespace of the service's operations and pool").containsExactly(stack.databaseName() + "|public");
 
         List<String> expected = List.of(
                 "db_client_operation_duration_seconds_count{service_name=\"bank-api\", db_system_name=\"postgresql\"}",
@@ -115,7 +134,8 @@ class TelemetryPipelineIT {
                 "pg_up{service_name=\"postgresql\", service_namespace=\"bank\"} == 1",
                 "pg_stat_database_xact_commit_total{service_name=\"postgresql\"}",
                 "pg_stat_database_numbackends{service_name=\"postgresql\"}");
-        StringBuilder seen = new StringBuilder("HTTP routes: " + routes + "\n\n");
+        StringBuilder seen = new StringBuilder("HTTP routes: " + routes + "\n\nRoutes of 415 responses: " + refused
+                + "\n\ndb_namespace: " + namespaces + "\n\n");
         for (String query : expected) {
             JsonNode series = Await.until(query, TELEMETRY_TIMEOUT, () -> {
                 JsonNode result = prometheus.query(query);
@@ -125,6 +145,23 @@ class TelemetryPipelineIT {
             seen.append("- `").append(query).append("` -> ").append(series).append('\n');
         }
         Report.section("Metrics in Prometheus", seen.toString());
+    }
+
+    /** prometheus.yml's jobs for what does not run here (Alertmanager) are left out, not left down forever. */
+    @Test
+    void everyScrapeTargetIsAProcessThatRunsAndAnswers() {
+        JsonNode targets = Await.until("every active scrape target to be up", TELEMETRY_TIMEOUT, () -> {
+            JsonNode active = stack.prometheus().get("/api/v1/targets?state=active").path("data").path("activeTargets");
+            for (JsonNode target : active) {
+                if (!"up".equals(target.path("health").asText())) {
+                    return Optional.empty();
+                }
+            }
+            return active.isEmpty() ? Optional.empty() : Optional.of(active);
+        });
+        Set<String> jobs = new TreeSet<>();
+        targets.forEach(target -> jobs.add(target.path("labels").path("job").asText()));
+        assertThat(jobs).containsExactly("otel-collector", "otel-collector-exporter", "prometheus");
     }
 
     @Test
@@ -166,6 +203,9 @@ class TelemetryPipelineIT {
         Set<String> spanIds = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
         assertThat(statements).allSatisfy(statement -> {
             assertThat(spanIds).contains(statement.parentSpanId());
+            // Tempo's service graph names the database node after server.address (tempo/tempo.yaml): the JDBC
+            // URL's host, "postgres" in compose.
+            assertThat(statement.attributes()).containsEntry("server.address", stack.databaseHost());
             String sql = statement.attributes().get("db.query.text");
             assertThat(sql).isNotBlank();
             // Bound as parameters: none of the values the request carried (ids, amount, key) is in the text. The
@@ -195,7 +235,9 @@ class TelemetryPipelineIT {
                     %s
                 """.formatted(exemplarQuery, exemplar, traceId,
                 trace.stream().map(s -> "- " + s.kind() + " `" + s.name() + "` " + (s.attributes().containsKey("db.query.text")
-                        ? "`" + s.attributes().get("db.query.text") + "`" : s.attributes().getOrDefault("http.route", "")))
+                        ? "`" + s.attributes().get("db.query.text") + "` server.address=" + s.attributes().get("server.address")
+                                + " db.namespace=" + s.attributes().get("db.namespace")
+                        : s.attributes().getOrDefault("http.route", "")))
                         .collect(Collectors.joining("\n")),
                 line.labels(), line.metadata(), line.line()));
     }
@@ -244,6 +286,16 @@ class TelemetryPipelineIT {
         forbidden.addAll(accountIds);
         forbidden.add(Long.toString(DISTINCT_AMOUNT));
         assertThat(labelValues).allSatisfy(value -> assertThat(value).doesNotContain(forbidden));
+    }
+
+    private static int postText(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=5")).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void get(URI uri) {

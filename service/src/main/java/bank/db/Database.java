@@ -6,6 +6,8 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
@@ -32,6 +34,9 @@ public final class Database {
     /** The Liquibase changelog, also used by the {@code db migrate} command. */
     public static final String CHANGELOG = "migrations.xml";
 
+    /** The key of the PostgreSQL advisory lock that instances take in turn to migrate ("bank" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x62616e6bL;
+
     private Database() {
     }
 
@@ -56,6 +61,12 @@ public final class Database {
     }
 
     private static void migrate(Connection connection) throws Exception {
+        // Instances starting together take turns: Liquibase's own lock is taken only after it has created its
+        // tables, and on a fresh database two instances would both try to create them. The wait for the turn is
+        // as long as the other instance's migration, so the pool's statement, lock and idle-in-transaction
+        // limits, meant for requests, are lifted for this session and restored afterwards.
+        session(connection, "SET statement_timeout = 0", "SET lock_timeout = 0",
+                "SET idle_in_transaction_session_timeout = 0", "SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
         try {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -73,6 +84,16 @@ public final class Database {
         } finally {
             // Liquibase leaves autocommit off; the connection goes back to the pool the way it came out.
             connection.setAutoCommit(true);
+            session(connection, "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")", "RESET statement_timeout",
+                    "RESET lock_timeout", "RESET idle_in_transaction_session_timeout");
+        }
+    }
+
+    private static void session(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         }
     }
 

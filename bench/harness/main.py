@@ -1,0 +1,463 @@
+"""bench/run: measures the service without the agent (A), with full telemetry (B) and the database ceiling (C),
+and writes BENCHMARKS.md. See bench/README.md for the method and CONTRIBUTING.md for the options."""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+
+from . import load, report, stack, system
+from .load import Data
+from .postgres import Postgres, bindir
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CONFIGS = ["A", "B", "C"]
+SMALL = Data(accounts=10_000, active=1_000, active_lines=60, lines=100_000)
+GROWTH = Data(accounts=1_000_000, active=1_000, active_lines=60, lines=10_000_000)
+GROWTH_SCENARIOS = ["get-account", "history"]
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: one round, 16 connections, short warm-up and windows (a few minutes)")
+    p.add_argument("--scenarios", default=",".join(load.SCENARIO_NAMES),
+                   help="comma-separated, from: " + ", ".join(load.SCENARIO_NAMES) + " (default: all)")
+    p.add_argument("--configs", default="A,B,C", help="comma-separated, from A, B, C (default: all)")
+    p.add_argument("--rounds", type=int, help="rounds of A, B, C (default 3; --quick 1)")
+    p.add_argument("--duration", type=int, help="seconds of each measured window (default 30; --quick 8)")
+    p.add_argument("--connections", help="comma-separated connection counts (default 16,64; --quick 16)")
+    p.add_argument("--warmup-window", type=int, help="seconds of each warm-up window (default 10; --quick 4)")
+    p.add_argument("--warmup-cap", type=int, help="most seconds of warm-up per measurement (default 180; --quick 16)")
+    p.add_argument("--warmup-tolerance", type=float, default=0.05,
+                   help="two consecutive warm-up windows within this fraction end the warm-up (default 0.05)")
+    p.add_argument("--growth", action="store_true",
+                   help="also run GET and history on 1,000,000 accounts and 10,000,000 ledger lines")
+    p.add_argument("--no-build", dest="build", action="store_false",
+                   help="use the jar in service/target as it is instead of building it first")
+    p.add_argument("--report-from", metavar="RESULTS_DIR",
+                   help="only rewrite BENCHMARKS.md from the run.json of an earlier run")
+    args = p.parse_args(argv)
+    quick = args.quick
+    args.rounds = args.rounds or (1 if quick else 3)
+    args.duration = args.duration or (8 if quick else 30)
+    args.warmup_window = args.warmup_window or (4 if quick else 10)
+    args.warmup_cap = args.warmup_cap or (16 if quick else 180)
+    args.connections = [int(c) for c in (args.connections or ("16" if quick else "16,64")).split(",")]
+    args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    args.configs = [c.strip().upper() for c in args.configs.split(",") if c.strip()]
+    for s in args.scenarios:
+        if s not in load.SCENARIO_NAMES:
+            p.error(f"unknown scenario {s}; choose from {', '.join(load.SCENARIO_NAMES)}")
+    for c in args.configs:
+        if c not in CONFIGS:
+            p.error(f"unknown configuration {c}; choose from A, B, C")
+    if args.rounds < 1 or args.duration < 1 or min(args.connections) < 1:
+        p.error("rounds, duration and connections must be positive")
+    return args
+
+
+class Run:
+    def __init__(self, args, argv):
+        self.args = args
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
+        self.results = os.path.join(ROOT, "bench", "results", stamp)
+        os.makedirs(os.path.join(self.results, "raw"))
+        self.workdir = tempfile.mkdtemp(prefix="observable-bank-bench-")
+        self.logs = os.path.join(self.workdir, "logs")
+        os.makedirs(self.logs)
+        self.log_file = open(os.path.join(self.results, "harness.log"), "a")
+        self.api_key = secrets.token_hex(24)
+        self.postgres = None
+        self.telemetry = None
+        self.services = {}
+        self.record = {
+            "command": "bench/run" + "".join(" " + shlex.quote(a) for a in argv),
+            "results_dir": os.path.relpath(self.results, ROOT),
+            "started_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "settings": {k: getattr(args, k) for k in ("rounds", "duration", "connections", "scenarios", "configs",
+                                                       "warmup_window", "warmup_cap", "warmup_tolerance",
+                                                       "growth", "quick")},
+            "machine": system.machine(),
+            "git": _git_revision(),
+            "measurements": [],
+            "rounds": [],
+            "seeding": {},
+            "plans": {},
+        }
+
+    def say(self, message):
+        line = f"{datetime.datetime.now().strftime('%H:%M:%S')} {message}"
+        print(line, file=sys.stderr, flush=True)
+        self.log_file.write(line + "\n")
+        self.log_file.flush()
+
+    # --- set-up ----------------------------------------------------------------------------------------------
+
+    def prepare(self):
+        a = self.args
+        if "A" in a.configs or "B" in a.configs:
+            _ensure_wrk(self)
+        # Always the jar of the checkout as it is: a stale jar would measure other code. (C needs it too, for
+        # the migrations.)
+        if a.build:
+            self.say("building the service: ./mvnw -B -q -DskipTests package")
+            subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+        elif not os.path.exists(os.path.join(ROOT, "service/target/bank-service.jar")):
+            raise SystemExit("bench: service/target/bank-service.jar is missing; run without --no-build")
+        collector = None
+        if "B" in a.configs:
+            self.say("Collector: tools/build-otelcol.sh (cached after the first build)")
+            collector = subprocess.run([os.path.join(ROOT, "tools/build-otelcol.sh")], cwd=ROOT, check=True,
+                                       capture_output=True, text=True).stdout.strip()
+        self.record["versions"] = _versions(collector)
+
+        self.postgres = Postgres(self.workdir, open(os.path.join(self.logs, "postgres-setup.log"), "a"))
+        self.postgres.start()
+        self.say(f"PostgreSQL on 127.0.0.1:{self.postgres.port}, data in {self.postgres.data}")
+        self.seed("bank", SMALL)
+        if a.growth:
+            self.seed("bank_growth", GROWTH)
+
+        if "B" in a.configs:
+            self.telemetry = stack.Telemetry(ROOT, collector, self.logs)
+            self.telemetry.start()
+            self.say("Collector and Loki/Tempo sink started")
+        self.command = stack.dockerfile_command(ROOT)
+        compose = stack.compose_environment(ROOT, "api")
+        self.record["service"] = {
+            "command": " ".join(c.replace(ROOT + "/", "") for c in self.command),
+            "environment": {k: v for k, v in sorted(compose.items()) if not k.startswith("DATABASE")},
+        }
+        if not self.telemetry:
+            compose = {k: v for k, v in compose.items() if not stack.TELEMETRY_VARIABLES.match(k)}
+        self.compose_env = stack.localise(compose, self.telemetry.addresses() if self.telemetry else {})
+
+    def seed(self, database, data):
+        watch = system.Stopwatch()
+        self.postgres.create_database(database)
+        env = dict(stack.base_environment(), DATABASE_URL=self.postgres.jdbc_url(database), DATABASE_USER="bank",
+                   DATABASE_PASSWORD="bank")
+        with open(os.path.join(self.logs, f"migrate-{database}.log"), "w") as out:
+            subprocess.run(["java", "-jar", os.path.join(ROOT, "service/target/bank-service.jar"), "db", "migrate",
+                            os.path.join(ROOT, "service/config.yml")], env=env, cwd=ROOT, stdout=out,
+                           stderr=subprocess.STDOUT, check=True, timeout=600)
+        migrated = watch.seconds()
+        self.say(f"{database}: migrated in {migrated:.1f}s; seeding {data.accounts:,} accounts, "
+                 f"{data.lines:,} ledger lines")
+        self.postgres.run_file(database, os.path.join(ROOT, "bench/seed.sql"),
+                               {"accounts": data.accounts, "active": data.active, "active_lines": data.active_lines,
+                                "lines": data.lines})
+        counts = self.postgres.psql(database, "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM "
+                                              "transactions), pg_size_pretty(pg_database_size(current_database()))")[0]
+        if int(counts[0]) != data.accounts or int(counts[1]) != data.lines:
+            raise RuntimeError(f"{database} was seeded with {counts[0]} accounts and {counts[1]} lines")
+        seconds = watch.seconds()
+        self.record["seeding"][database] = {"accounts": data.accounts, "lines": data.lines, "active": data.active,
+                                            "active_lines": data.active_lines, "migrate_seconds": round(migrated, 1),
+                                            "seconds": round(seconds, 1), "size": counts[2]}
+        self.say(f"{database}: seeded in {seconds:.1f}s ({counts[2]})")
+
+    # --- services --------------------------------------------------------------------------------------------
+
+    def start_services(self, phase, round_no, database):
+        record = {"phase": phase, "round": round_no, "startup_seconds": {}, "memory": {}}
+        for config in [c for c in ("A", "B") if c in self.args.configs]:
+            service = stack.Service(config, ROOT, self.command, self.compose_env, self.postgres.jdbc_url(database),
+                                    self.api_key, self.logs)
+            seconds = service.start(f"{phase}-r{round_no}")
+            self.services[config] = service
+            record["startup_seconds"][config] = round(seconds, 2)
+            self.say(f"service {config} healthy {seconds:.2f}s after start (pid {service.pid})")
+        return record
+
+    def stop_services(self, record):
+        for config, service in self.services.items():
+            memory = system.memory_kib(service.pid)
+            memory.update(system.heap_after_gc_kib(service.pid))
+            record["memory"][config] = memory
+            self.say(f"service {config}: peak RSS {memory['VmHWM'] / 1024:.0f} MiB, RSS {memory['VmRSS'] / 1024:.0f}"
+                     f" MiB, heap after GC {memory['heap_used_kib'] / 1024:.0f} MiB")
+        for service in self.services.values():
+            service.stop()
+        self.services = {}
+
+    # --- measuring -------------------------------------------------------------------------------------------
+
+    def runner(self, config, scenario, connections, data, database):
+        if config == "C":
+            return lambda seconds: load.pgbench(self.postgres.bin, self.postgres.port, database, scenario,
+                                                connections, seconds, data)
+        url = self.services[config].url
+        return lambda seconds: load.wrk(url, scenario, connections, seconds, data, self.api_key)
+
+    def preflight(self, data, database):
+        """A few seconds of every scenario on one connection: every answer must be a 2xx. (A cold service's
+        first requests can take seconds on a loaded machine, hence the retries.)"""
+        for scenario in self.scenarios(self.args.scenarios):
+            for config in self.args.configs:
+                run = self.runner(config, scenario, 1, data, database)
+                for _ in range(5):
+                    result = run(3)
+                    if result.requests:
+                        break
+                if result.errors or result.requests == 0:
+                    raise RuntimeError(f"preflight: {scenario.name} on {config} had {result.errors} errors in "
+                                       f"{result.requests} requests (statuses {result.statuses}, socket errors "
+                                       f"{result.socket_errors}):\n{result.raw}")
+        self.say("preflight: every scenario answers 2xx on every configuration")
+
+    def warm_up(self, run):
+        a = self.args
+        watch = system.Stopwatch()
+        rates = []
+        while True:
+            rates.append(run(a.warmup_window).rps)
+            if len(rates) >= 2 and abs(rates[-1] - rates[-2]) <= a.warmup_tolerance * max(rates[-1], rates[-2]):
+                return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
+                        "converged": True}
+            if watch.seconds() + a.warmup_window > a.warmup_cap:
+                return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
+                        "converged": False}
+
+    def snapshot(self, database):
+        children, own = system.own_children_cpu_seconds()
+        return {
+            "time": time.monotonic(),
+            "load": system.loadavg(),
+            "busy": system.machine_busy_seconds(),
+            "loadgen": children,
+            "harness": own,
+            "services": {c: system.cpu_seconds(s.pid) for c, s in self.services.items()},
+            "postgres": self.postgres.snapshot(database),
+            "telemetry": self.telemetry.snapshot() if self.telemetry else None,
+        }
+
+    def measure(self, phase, round_no, scenario, connections, config, data, database):
+        run = self.runner(config, scenario, connections, data, database)
+        warm = self.warm_up(run)
+        before = self.snapshot(database)
+        result = run(self.args.duration)
+        after = self.snapshot(database)
+
+        elapsed = after["time"] - before["time"]
+        n = max(result.requests, 1)
+        services = {c: after["services"][c] - before["services"].get(c, 0.0) for c in after["services"]}
+        db = Postgres.delta(before["postgres"], after["postgres"])
+        telemetry = (stack.Telemetry.delta(before["telemetry"], after["telemetry"])
+                     if before["telemetry"] else None)
+        loadgen = after["loadgen"] - before["loadgen"]
+        ours = (sum(services.values()) + db["cpu_seconds"] + (telemetry["cpu_seconds"] if telemetry else 0)
+                + loadgen + after["harness"] - before["harness"])
+        busy = after["busy"] - before["busy"]
+        cores = os.cpu_count()
+        m = {
+            "phase": phase, "round": round_no, "scenario": scenario.name, "connections": connections,
+            "config": config, "warmup": warm,
+            "seconds": round(result.seconds, 2), "requests": result.requests, "rps": round(result.rps, 1),
+            "p50_ms": round(result.p50_ms, 2), "p99_ms": round(result.p99_ms, 2),
+            "errors": result.errors, "statuses": result.statuses, "socket_errors": result.socket_errors,
+            "service_cpu_ms": round(services[config] * 1000 / n, 4) if config in services else None,
+            "postgres_cpu_ms": round(db["cpu_seconds"] * 1000 / n, 4),
+            "pipeline_cpu_ms": (round(telemetry["cpu_seconds"] * 1000 / n, 4)
+                                if telemetry and config == "B" else None),
+            "loadgen_cpu_ms": round(loadgen * 1000 / n, 4),
+            "transactions": round(db["commits"] / n, 3),
+            "rollbacks": round(db["rollbacks"] / n, 3),
+            "statements": round(db["statement_calls"] / n, 3),
+            "load_before": before["load"], "load_after": after["load"],
+            "machine_busy": round(busy / (elapsed * cores), 3),
+            "others_busy": round(max(0.0, busy - ours) / (elapsed * cores), 3),
+            "command": result.command,
+        }
+        if telemetry and config == "B":
+            c = telemetry["counters"]
+            m["spans"] = round(c.get("otelcol_receiver_accepted_spans_total", 0) / n, 3)
+            m["spans_failed"] = c.get("otelcol_exporter_send_failed_spans_total", 0)
+            m["sink"] = telemetry["sink"]
+        self.record["measurements"].append(m)
+        self.write_raw(m, result, warm, db)
+        self.say(f"{phase} r{round_no} {scenario.name} c{connections} {config}: {m['rps']:.0f} req/s, "
+                 f"p99 {m['p99_ms']:.1f} ms, errors {m['errors']}, "
+                 + (f"service {m['service_cpu_ms']:.3f} ms/req, " if m["service_cpu_ms"] is not None else "")
+                 + f"pg {m['postgres_cpu_ms']:.3f} ms/req, {m['statements']:.1f} stmts/req; warm-up "
+                 f"{warm['seconds']:.0f}s{'' if warm['converged'] else ' (cap, not converged)'}; "
+                 f"others used {m['others_busy']:.0%} of the machine")
+
+    def write_raw(self, m, result, warm, db):
+        name = f"{m['phase']}-r{m['round']}-{m['scenario']}-c{m['connections']}-{m['config']}.txt"
+        n = max(result.requests, 1)
+        lines = [
+            f"# {m['phase']} round {m['round']}: {m['scenario']}, {m['connections']} connections, "
+            f"configuration {m['config']}",
+            f"$ {result.command}",
+            f"warm-up: {warm['seconds']}s, windows (req/s) {warm['windows_rps']}, "
+            f"{'converged' if warm['converged'] else 'stopped at the cap'}",
+            f"load average before: {' '.join(map(str, m['load_before']))}; after: "
+            f"{' '.join(map(str, m['load_after']))}",
+            f"machine busy {m['machine_busy']:.0%}, of which other processes {m['others_busy']:.0%}",
+            "",
+            result.raw.strip(),
+            "",
+            f"statements per request by pg_stat_statements ({db['commits'] / n:.3f} commits per request):",
+        ]
+        for calls, text in db["statements"]:
+            lines.append(f"  {calls / n:7.3f}  {text}")
+        with open(os.path.join(self.results, "raw", name), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    @staticmethod
+    def scenarios(names):
+        return [s for s in load.SCENARIOS if s.name in names]
+
+    # --- phases ----------------------------------------------------------------------------------------------
+
+    def phase(self, phase, data, database, scenario_names):
+        a = self.args
+        scenarios = self.scenarios(scenario_names)
+        for round_no in range(1, a.rounds + 1):
+            self.say(f"--- {phase}: round {round_no} of {a.rounds}")
+            record = self.start_services(phase, round_no, database)
+            self.record["rounds"].append(record)
+            if round_no == 1:
+                self.preflight(data, database)
+            for scenario in scenarios:
+                for connections in a.connections:
+                    for config in a.configs:
+                        self.measure(phase, round_no, scenario, connections, config, data, database)
+            self.stop_services(record)
+            self.save()
+
+    def plans(self):
+        """EXPLAIN (ANALYZE, BUFFERS) of the GET and history statements on both databases, from the ceiling's
+        scripts, for an active account."""
+        for database in ("bank", "bank_growth"):
+            for script in ("get-account.sql", "history.sql"):
+                out = []
+                for statement in _statements(os.path.join(load.PGBENCH_DIR, script), {"n": 1}):
+                    rows = self.postgres.psql(database, "EXPLAIN (ANALYZE, BUFFERS) " + statement)
+                    out.append(statement + "\n" + "\n".join(r[0] for r in rows))
+                text = "\n\n".join(out)
+                self.record["plans"][f"{database}/{script}"] = text
+                os.makedirs(os.path.join(self.results, "plans"), exist_ok=True)
+                with open(os.path.join(self.results, "plans", f"{database}-{script[:-4]}.txt"), "w") as f:
+                    f.write(text + "\n")
+
+    def save(self):
+        with open(os.path.join(self.results, "run.json"), "w") as f:
+            json.dump(self.record, f, indent=1)
+
+    def execute(self):
+        a = self.args
+        self.say(f"results in {os.path.relpath(self.results, ROOT)}; scratch in {self.workdir}")
+        self.prepare()
+        self.phase("main", SMALL, "bank", a.scenarios)
+        if a.growth:
+            self.phase("growth", GROWTH, "bank_growth", GROWTH_SCENARIOS)
+            self.plans()
+        self.record["finished_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        self.save()
+
+    def close(self, succeeded):
+        for service in self.services.values():
+            service.stop()
+        if self.telemetry:
+            self.telemetry.stop()
+        if self.postgres:
+            self.postgres.stop()
+        if succeeded:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        else:
+            shutil.rmtree(os.path.join(self.workdir, "pgdata"), ignore_errors=True)
+            self.say(f"logs of the processes kept in {self.logs}")
+
+
+def _statements(path, variables):
+    """The SQL statements of a pgbench script, with its variables replaced by values."""
+    body = []
+    for line in open(path):
+        stripped = line.strip()
+        if stripped.startswith("--") or stripped.startswith("\\") or not stripped:
+            continue
+        body.append(re.sub(r"\\g?set.*$", ";", stripped))
+    statements = []
+    for statement in " ".join(body).split(";"):
+        statement = statement.strip()
+        if statement and statement.upper() not in ("BEGIN", "COMMIT"):
+            statements.append(re.sub(r"(?<!:):(\w+)", lambda m: str(variables[m.group(1)]), statement))
+    return statements
+
+
+def _git_revision():
+    try:
+        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                  text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return revision + (" (with uncommitted changes)" if dirty else "")
+    except FileNotFoundError:
+        return "unknown"
+
+
+def _versions(collector):
+    agent = "not used"
+    agent_jar = os.path.join(ROOT, "service/target/otel/opentelemetry-javaagent.jar")
+    if os.path.exists(agent_jar):
+        manifest = zipfile.ZipFile(agent_jar).read("META-INF/MANIFEST.MF").decode()
+        agent = next((l.split(":", 1)[1].strip() for l in manifest.splitlines()
+                      if l.startswith("Implementation-Version")), "unknown")
+    return {
+        "java": system.first_line(["java", "-version"]),
+        "agent": agent,
+        "postgresql": system.first_line([os.path.join(bindir(), "postgres"), "--version"]),
+        "wrk": system.first_line(["wrk", "-v"]),
+        "collector": system.first_line([collector, "--version"]) if collector else "not used",
+        "python": sys.version.split()[0],
+    }
+
+
+def _ensure_wrk(run):
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("bench: wrk is missing; install the Debian package wrk (apt-get install wrk)")
+    run.say("installing wrk (Debian package)")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.report_from:
+        with open(os.path.join(args.report_from, "run.json")) as f:
+            record = json.load(f)
+        report.write(ROOT, record)
+        print(os.path.join(ROOT, "BENCHMARKS.md"))
+        return 0
+    run = Run(args, argv)
+    succeeded = False
+    try:
+        run.execute()
+        succeeded = True
+    except KeyboardInterrupt:
+        run.say("interrupted")
+    except Exception:
+        run.say("failed:\n" + traceback.format_exc())
+    finally:
+        run.close(succeeded)
+    if not succeeded:
+        return 1
+    report.write(ROOT, run.record)
+    run.say(f"wrote BENCHMARKS.md; raw output in {os.path.relpath(run.results, ROOT)}")
+    return 0

@@ -1,0 +1,325 @@
+"""Writes BENCHMARKS.md from a run's record (run.json). Everything above the "## Log" heading is rewritten on
+every run; the Log section, written by hand, is kept as it is."""
+
+import os
+import statistics
+
+LOG_HEADING = "## Log"
+DEFAULT_LOG = f"""{LOG_HEADING}
+
+Hand-written entries, newest first: a change, the command that measured it, and its effect. `bench/run` keeps this
+section when it rewrites the file.
+"""
+SHARED_THRESHOLD = 0.10  # other processes' share of the machine above which a run counts as shared
+
+
+def write(root, record):
+    path = os.path.join(root, "BENCHMARKS.md")
+    log = DEFAULT_LOG
+    if os.path.exists(path):
+        text = open(path).read()
+        index = text.find("\n" + LOG_HEADING + "\n")
+        if index >= 0:
+            log = text[index + 1:]
+    with open(path, "w") as f:
+        f.write(render(record).rstrip() + "\n\n" + log.rstrip() + "\n")
+
+
+# --- statistics ----------------------------------------------------------------------------------------------
+
+def _select(record, phase, scenario=None, connections=None, config=None):
+    return [m for m in record["measurements"]
+            if m["phase"] == phase and (scenario is None or m["scenario"] == scenario)
+            and (connections is None or m["connections"] == connections) and (config is None or m["config"] == config)]
+
+
+def _values(measurements, key):
+    return [m[key] for m in measurements if m.get(key) is not None]
+
+
+def _paired(record, phase, scenario, connections, key, first, second, combine):
+    """combine(first's value, second's value) per round, for the rounds that measured both."""
+    values = []
+    for r in sorted({m["round"] for m in _select(record, phase, scenario, connections)}):
+        a = _select(record, phase, scenario, connections, first)
+        b = _select(record, phase, scenario, connections, second)
+        a = [m[key] for m in a if m["round"] == r and m.get(key) is not None]
+        b = [m[key] for m in b if m["round"] == r and m.get(key) is not None]
+        if a and b and (combine is not _ratio or a[0]):
+            values.append(combine(b[0], a[0]))
+    return values
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator
+
+
+def _minus(x, y):
+    return x - y
+
+
+def _fmt(values, digits=2, unit=""):
+    """Median, and (min–max) when there is more than one value."""
+    if not values:
+        return "n/a"
+    median = statistics.median(values)
+    text = f"{median:,.{digits}f}{unit}"
+    if len(values) > 1:
+        text += f" ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
+    return text
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+# --- the document --------------------------------------------------------------------------------------------
+
+def render(r):
+    s = r["settings"]
+    main = [m for m in r["measurements"] if m["phase"] == "main"]
+    others = _values(r["measurements"], "others_busy")
+    loads = [m["load_before"][0] for m in r["measurements"]] + [m["load_after"][0] for m in r["measurements"]]
+    shared = bool(others) and (max(others) > SHARED_THRESHOLD)
+    out = []
+    w = out.append
+    w("# Benchmarks\n")
+    w("<!-- Written by bench/run: everything above the Log section is replaced on every run. -->\n")
+    w(f"Measured with `{r['command']}` ([method](bench/README.md), [options](CONTRIBUTING.md#benchmarks)). "
+      f"Raw output of every window: [{r['results_dir']}/]({r['results_dir']}/).\n")
+    if s.get("quick"):
+        w("> **Smoke run (`--quick`):** one round, short warm-up and windows. Use it to check the harness, "
+          "not to judge a target.\n")
+    if shared:
+        w(f"> **The machine was shared.** Processes outside the benchmark used "
+          f"{statistics.median(others):.0%} of the machine's CPU in the median window and "
+          f"up to {max(others):.0%}; the 1-minute load average was {min(loads):.1f}–{max(loads):.1f} on "
+          f"{r['machine']['cores']} cores. Absolute numbers are noisy; the ratios, measured side by side within "
+          f"each round, less so. A clean run on a quiet machine is still to be made.\n")
+
+    w("## Run\n")
+    m = r["machine"]
+    v = r.get("versions", {})
+    seeding = r.get("seeding", {})
+    w("| | |\n|---|---|")
+    w(f"| Date | {r['started_utc'].replace('T', ' ')} to {r.get('finished_utc', '?').replace('T', ' ')} |")
+    w(f"| Command | `{r['command']}` |")
+    w(f"| Commit | {r['git']} |")
+    w(f"| Machine | {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']} |")
+    if others:
+        w(f"| Other processes' share of the machine's CPU per window | median {statistics.median(others):.0%}, "
+          f"max {max(others):.0%}; 1-minute load average {min(loads):.1f}–{max(loads):.1f} |")
+    w(f"| Java | {v.get('java', '?')} |")
+    w(f"| OpenTelemetry Java agent | {v.get('agent', '?')} |")
+    w(f"| Collector | {v.get('collector', '?')} |")
+    w(f"| PostgreSQL | {v.get('postgresql', '?')} |")
+    w(f"| wrk | {v.get('wrk', '?')} |")
+    w(f"| Rounds | {s['rounds']}, each A, B, C per scenario and connection count |")
+    w(f"| Windows | {s['duration']} s measured, after warm-up in {s['warmup_window']} s windows until two agree "
+      f"within {s['warmup_tolerance']:.0%} (at most {s['warmup_cap']} s) |")
+    for database, d in seeding.items():
+        w(f"| Database `{database}` | {d['accounts']:,} accounts, {d['lines']:,} ledger lines "
+          f"({d['active']:,} active accounts with {d['active_lines']} lines each); migrated and seeded in "
+          f"{d['seconds']:.0f} s; {d['size']} |")
+    w("")
+
+    w("## Targets\n")
+    w("Medians over rounds, (min–max) across rounds; at 16 and 64 connections where both ran. The targets are the "
+      "performance plan's; the baselines were taken earlier after only 20 s of warm-up.\n")
+    w("| | baseline (earlier, rough) | target | measured | |\n|---|---|---|---|---|")
+    for row in _targets(r):
+        w("| " + " | ".join(row) + " |")
+    w("")
+
+    w("## Ratios\n")
+    w("B/A: with full telemetry against without (paired within each round). A/C: the service against the "
+      "pgbench ceiling running the same statements at the same concurrency. CPU in milliseconds per request: "
+      "the service's process (A, B), B's Collector and sink (pipeline), and the PostgreSQL instance (all its "
+      "processes).\n")
+    w("| scenario | conns | A req/s | B req/s | C tx/s | B/A req/s | B/A p99 | A/C req/s | service CPU A | "
+      "service CPU B | B − A | pipeline CPU B | PostgreSQL CPU A |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for scenario in _ordered(main, "scenario"):
+        for c in _ordered([x for x in main if x["scenario"] == scenario], "connections"):
+            sel = lambda config: _select(r, "main", scenario, c, config)
+            w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | {_fmt(_values(sel('B'), 'rps'), 0)} | "
+              f"{_fmt(_values(sel('C'), 'rps'), 0)} | "
+              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'B', _ratio))} | "
+              f"{_fmt(_paired(r, 'main', scenario, c, 'p99_ms', 'A', 'B', _ratio))} | "
+              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'C', 'A', _ratio))} | "
+              f"{_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | {_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | "
+              f"{_fmt(_paired(r, 'main', scenario, c, 'service_cpu_ms', 'A', 'B', _minus), 3)} | "
+              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {_fmt(_values(sel('A'), 'postgres_cpu_ms'), 3)} |")
+    w("")
+
+    w("## Every configuration\n")
+    w("Errors are non-2xx answers plus socket errors and timeouts (A, B), or failed transactions (C). Transactions "
+      "and statements per request are deltas of `pg_stat_database.xact_commit` and `pg_stat_statements` (the "
+      "service's database user only). Warm-up: seconds until two consecutive windows agreed; * marks a warm-up "
+      "stopped by the cap.\n")
+    w("| scenario | conns | config | req/s | p50 ms | p99 ms | errors | service CPU ms/req | PostgreSQL CPU ms/req "
+      "| transactions/req | statements/req | spans/req | warm-up s |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for phase in _ordered(r["measurements"], "phase"):
+        rows = [x for x in r["measurements"] if x["phase"] == phase]
+        for scenario in _ordered(rows, "scenario"):
+            for c in _ordered([x for x in rows if x["scenario"] == scenario], "connections"):
+                for config in _ordered([x for x in rows if x["scenario"] == scenario and x["connections"] == c],
+                                       "config"):
+                    sel = _select(r, phase, scenario, c, config)
+                    warm = [x["warmup"]["seconds"] for x in sel]
+                    capped = any(not x["warmup"]["converged"] for x in sel)
+                    label = scenario if phase == "main" else f"{scenario} (growth)"
+                    w(f"| {label} | {c} | {config} | {_fmt(_values(sel, 'rps'), 0)} | "
+                      f"{_fmt(_values(sel, 'p50_ms'), 1)} | {_fmt(_values(sel, 'p99_ms'), 1)} | "
+                      f"{sum(x['errors'] for x in sel)} | {_fmt(_values(sel, 'service_cpu_ms'), 3)} | "
+                      f"{_fmt(_values(sel, 'postgres_cpu_ms'), 3)} | {_fmt(_values(sel, 'transactions'), 2)} | "
+                      f"{_fmt(_values(sel, 'statements'), 2)} | {_fmt(_values(sel, 'spans'), 1)} | "
+                      f"{_fmt(warm, 0)}{'*' if capped else ''} |")
+    w("")
+
+    w("## Start-up and memory\n")
+    w("Start to healthy: from the process's start to the first 200 from `/healthcheck` on the admin port, once per "
+      "round. Memory after the round's load: peak resident set (`VmHWM`), resident set (`VmRSS`), and the heap in "
+      "use after `jcmd <pid> GC.run` (`GC.heap_info`).\n")
+    w("| config | start to healthy s | peak RSS MiB | RSS after load MiB | heap after GC MiB | heap committed MiB |")
+    w("|---|---|---|---|---|---|")
+    rounds = [x for x in r["rounds"] if x["phase"] == "main"]
+    for config in ("A", "B"):
+        starts = [x["startup_seconds"][config] for x in rounds if config in x["startup_seconds"]]
+        mem = [x["memory"][config] for x in rounds if config in x.get("memory", {})]
+        if starts:
+            w(f"| {config} | {_fmt(starts, 2)} | {_fmt([x['VmHWM'] / 1024 for x in mem], 0)} | "
+              f"{_fmt([x['VmRSS'] / 1024 for x in mem], 0)} | {_fmt([x['heap_used_kib'] / 1024 for x in mem], 0)} | "
+              f"{_fmt([x['heap_total_kib'] / 1024 for x in mem], 0)} |")
+    w("")
+
+    growth = [x for x in r["measurements"] if x["phase"] == "growth"]
+    if growth:
+        w("## Growth\n")
+        d = r["seeding"].get("bank_growth", {})
+        w(f"The GET and history scenarios again on `bank_growth` ({d.get('accounts', 0):,} accounts, "
+          f"{d.get('lines', 0):,} ledger lines, seeded in {d.get('seconds', 0):.0f} s), against the small database "
+          "of the same run. Target: p99 within 1.2× of the small database's."
+          + (" The machine was shared, and the two phases ran minutes apart, not side by side: a change in the "
+             "other processes' load between them moves these ratios more than the data's size does."
+             if shared else "") + "\n")
+        w("| scenario | conns | config | p99 ms small | p99 ms growth | growth/small | |")
+        w("|---|---|---|---|---|---|---|")
+        over = False
+        for scenario in _ordered(growth, "scenario"):
+            for c in _ordered([x for x in growth if x["scenario"] == scenario], "connections"):
+                for config in _ordered([x for x in growth if x["scenario"] == scenario and x["connections"] == c],
+                                       "config"):
+                    small = _median(_values(_select(r, "main", scenario, c, config), "p99_ms"))
+                    big = _median(_values(_select(r, "growth", scenario, c, config), "p99_ms"))
+                    ratio = big / small if small and big is not None else None
+                    verdict = "n/a" if ratio is None else ("met" if ratio <= 1.2 else "**not met**")
+                    over = over or (ratio is not None and ratio > 1.2)
+                    w(f"| {scenario} | {c} | {config} | {_fmt([small] if small else [], 1)} | "
+                      f"{_fmt([big] if big is not None else [], 1)} | "
+                      f"{'n/a' if ratio is None else f'{ratio:.2f}'} | {verdict} |")
+        w("")
+        plans = r.get("plans", {})
+        if plans:
+            w(f"Query plans of both databases are in [{r['results_dir']}/plans/]({r['results_dir']}/plans/).")
+            if over:
+                w(" A p99 grew by more than 1.2×, so here they are:\n")
+                for name, text in sorted(plans.items()):
+                    w(f"`{name}`:\n\n```\n{text}\n```\n")
+            w("")
+
+    w("## Configurations\n")
+    svc = r.get("service", {})
+    w(f"- **A**, the service without the agent: `{_without_agent(svc.get('command', ''))}`, with compose's `api` "
+      "environment below minus `OTEL_*` and `LOKI_URL` (logs stay on the console).")
+    w(f"- **B**, full telemetry: `{svc.get('command', '')}` (service/Dockerfile's ENTRYPOINT and CMD), with "
+      "compose's `api` environment below. The Collector (tools/build-otelcol.sh, otel-collector.yaml) receives "
+      "the agent's traces and metrics and exports traces to a sink standing in for Tempo; loki4j pushes the "
+      "service's log lines to the same sink standing in for Loki. Both answer as the real ones do and discard.")
+    w("- **C**, the ceiling: pgbench (`-M prepared`, as many connections) running bench/pgbench/*.sql, the "
+      "statements the service sends per request, straight to the database.")
+    w("- Both services listen on 127.0.0.1 and get `BANK_BOOTSTRAP_API_KEY`; every request carries "
+      "`Authorization: Bearer`.")
+    w("\nThe `api` environment in docker-compose.yml (compose addresses are replaced by the local processes, "
+      "the database by the benchmark's):\n")
+    for key, value in svc.get("environment", {}).items():
+        w(f"- `{key}={value}`")
+    w("")
+    return "\n".join(out)
+
+
+def _without_agent(command):
+    return " ".join(a for a in command.split() if not a.startswith(("-javaagent:", "-Dotel.")))
+
+
+def _ordered(measurements, key):
+    seen = []
+    for m in measurements:
+        if m[key] not in seen:
+            seen.append(m[key])
+    return seen
+
+
+def _per_connections(r, scenario, fn):
+    """fn(connections) -> list of values, formatted per connection count that ran."""
+    parts = []
+    for c in sorted({m["connections"] for m in _select(r, "main", scenario)}):
+        values = fn(c)
+        if values:
+            parts.append((c, values))
+    return parts
+
+
+def _cell(parts, digits, unit=""):
+    if not parts:
+        return "not measured"
+    return "; ".join(f"{c} conns: {_fmt(values, digits, unit)}" for c, values in parts)
+
+
+def _verdict(parts, ok):
+    medians = [statistics.median(values) for _, values in parts]
+    if not medians:
+        return "n/a"
+    return "met" if all(ok(x) for x in medians) else "**not met**"
+
+
+def _targets(r):
+    rows = []
+    get_cpu = _per_connections(r, "get-account",
+                               lambda c: _values(_select(r, "main", "get-account", c, "A"), "service_cpu_ms"))
+    rows.append(["GET account, service CPU per request, no agent", "1.12 ms", "≤ 0.30 ms",
+                 _cell(get_cpu, 3, " ms"), _verdict(get_cpu, lambda x: x <= 0.30)])
+    extra = _per_connections(r, "get-account",
+                             lambda c: _paired(r, "main", "get-account", c, "service_cpu_ms", "A", "B", _minus))
+    rows.append(["GET account, extra CPU per request from the agent", "+0.36 ms", "≤ +0.05 ms",
+                 _cell(extra, 3, " ms"), _verdict(extra, lambda x: x <= 0.05)])
+    tput = _per_connections(r, "get-account", lambda c: _paired(r, "main", "get-account", c, "rps", "A", "B", _ratio))
+    p99 = _per_connections(r, "get-account",
+                           lambda c: _paired(r, "main", "get-account", c, "p99_ms", "A", "B", _ratio))
+    rows.append(["GET account, throughput with agent / without (p99 ratio)", "0.78 (p99 ×1.18)",
+                 "≥ 0.95 (p99 ≤ ×1.10)", _cell(tput, 2) + "; p99 " + _cell(p99, 2),
+                 "met" if _verdict(tput, lambda x: x >= 0.95) == "met" and _verdict(p99, lambda x: x <= 1.10) == "met"
+                 else ("n/a" if not tput else "**not met**")])
+    ceiling = _per_connections(r, "credit", lambda c: _paired(r, "main", "credit", c, "rps", "C", "A", _ratio))
+    rows.append(["Keyed credit throughput vs the pgbench ceiling (the FastAPI app is not available here)",
+                 "0.87× FastAPI", "≥ 3× FastAPI", _cell(ceiling, 2) + " of the ceiling",
+                 "not comparable: no FastAPI peer here"])
+    credit_cpu = _per_connections(r, "credit",
+                                  lambda c: _values(_select(r, "main", "credit", c, "A"), "service_cpu_ms"))
+    rows.append(["Service CPU per keyed credit", "6.4 ms", "≤ 1 ms", _cell(credit_cpu, 3, " ms"),
+                 _verdict(credit_cpu, lambda x: x <= 1.0)])
+    rounds = [x for x in r["rounds"] if x["phase"] == "main"]
+    starts = {c: [x["startup_seconds"][c] for x in rounds if c in x["startup_seconds"]] for c in ("A", "B")}
+    startup_ok = (starts["A"] and starts["B"] and statistics.median(starts["A"]) <= 2
+                  and statistics.median(starts["B"]) <= 4)
+    rows.append(["Start to healthy: without agent / with agent", "3.2 s / 7.8 s", "≤ 2 s / ≤ 4 s",
+                 f"{_fmt(starts['A'], 2, ' s')} / {_fmt(starts['B'], 2, ' s')}",
+                 "n/a" if not (starts["A"] and starts["B"]) else ("met" if startup_ok else "**not met**")])
+    memory = [x["memory"]["B"] for x in rounds if "B" in x.get("memory", {})]
+    rss = [x["VmRSS"] / 1024 for x in memory]
+    peak = [x["VmHWM"] / 1024 for x in memory]
+    rows.append(["RSS after load, with agent", "790–860 MB", "≤ 350 MB",
+                 f"{_fmt(rss, 0, ' MiB')} (peak {_fmt(peak, 0, ' MiB')})",
+                 "n/a" if not rss else ("met" if statistics.median(rss) * 1.048576 <= 350 else "**not met**")])
+    return rows

@@ -1,0 +1,126 @@
+package bank.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/bank-service.jar server config.yml}) as a process of its own, configured
+ * through its environment as compose configures it, with its console output in {@code target/service-logs}.
+ * For what only a real start-up shows: waiting for a database, and several instances starting at once.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/bank-service.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final Path log;
+    private final int adminPort;
+
+    private ServiceProcess(Process process, Path log, int adminPort) {
+        this.process = process;
+        this.log = log;
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * Starts the service with {@code databaseUrl} and the test database's credentials, on free ports.
+     *
+     * @param environment further variables of config.yml, such as {@code DB_STARTUP_TIMEOUT}
+     */
+    public static ServiceProcess start(String name, String databaseUrl, Map<String, String> environment) {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with"
+                    + " ./mvnw verify, which packages the service first");
+        }
+        try {
+            Path log = Files.createDirectories(Path.of("target/service-logs")).resolve(name + ".log");
+            int adminPort = freePort();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toString(), "server", "config.yml"));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("DATABASE_URL", databaseUrl);
+            env.put("DATABASE_USER", TestDatabase.USER);
+            env.put("DATABASE_PASSWORD", TestDatabase.PASSWORD);
+            env.put("PORT", Integer.toString(freePort()));
+            env.put("ADMIN_PORT", Integer.toString(adminPort));
+            env.put("LOKI_URL", "");
+            env.putAll(environment);
+            return new ServiceProcess(builder.start(), log, adminPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit status, once the process has ended within {@code timeout}; fails the test otherwise. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the service was still running after " + timeout.toSeconds() + " s; log:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Whether the admin port's health check answers 200: the service has started and its database is healthy. */
+    public boolean healthy() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                    + "/healthcheck")).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Everything the service has written to its console so far. */
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    public List<String> lines() {
+        return output().lines().toList();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
