@@ -1,5 +1,6 @@
 package bank.reliability;
 
+import bank.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  */
 final class OwnPostgres implements AutoCloseable {
 
-    static final String USER = "bank";
+    /** The superuser initdb creates: the tests' user, so the service connects to it as to the shared server. */
+    static final String USER = TestDatabase.USER;
     private static final String OS_USER = "postgres";
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
@@ -182,7 +184,7 @@ final class OwnPostgres implements AutoCloseable {
                 + "-Dpostgres.bin=<directory of pg_ctl>");
     }
 
-    static int freePort() {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -3,9 +3,12 @@ package bank.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import bank.testing.ServiceProcess;
+import bank.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -38,8 +41,8 @@ class PostgresRestartIT {
         List<Long> restartTook = new ArrayList<>();
         List<String> modes = new ArrayList<>();
         try (OwnPostgres postgres = OwnPostgres.create();
-             ServiceProcess service = ServiceProcess.launch("postgres-restart-service", postgres.jdbcUrl(),
-                     OwnPostgres.USER, "unused").awaitHealthy()) {
+             ServiceProcess service = ServiceProcess.start("postgres-restart", postgres.jdbcUrl(), Map.of())) {
+            service.awaitHealthy();
             Workload workload = new Workload("pg-restart", List.of(service::uri));
             List<String> accounts = workload.openAccounts(5, 50_000);
             workload.start(CLIENTS, accounts, 0);
@@ -70,7 +73,7 @@ class PostgresRestartIT {
                         .putMillis("recovery: accepting again -> every client acknowledged", everyClient);
             }
 
-            LedgerChecks.verify(Jdbi.create(postgres.jdbcUrl(), OwnPostgres.USER, "").installPlugin(new SqlObjectPlugin()),
+            LedgerChecks.verify(Jdbi.create(postgres.jdbcUrl(), TestDatabase.USER, "").installPlugin(new SqlObjectPlugin()),
                     workload.outcomes(), figures);
             workload.assertEveryOperationAnswered();
             assertThat(firstWrite).as("ms from PostgreSQL accepting connections again to the first acknowledged write")

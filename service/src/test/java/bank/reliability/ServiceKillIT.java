@@ -2,9 +2,11 @@ package bank.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bank.testing.ServiceProcess;
 import bank.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +32,8 @@ class ServiceKillIT {
         List<Long> everyClient = new ArrayList<>();
         long inFlightAtKills = 0;
         try (TestDatabase database = TestDatabase.create();
-             ServiceProcess service = ServiceProcess.launch("kill-service", database.url(), TestDatabase.USER,
-                     TestDatabase.PASSWORD).awaitHealthy()) {
+             ServiceProcess service = ServiceProcess.start("service-kill", database.url(), Map.of())) {
+            service.awaitHealthy();
             Workload workload = new Workload("kill", List.of(service::uri));
             List<String> accounts = workload.openAccounts(5, 50_000);
             workload.start(CLIENTS, accounts, 0);
@@ -41,7 +43,7 @@ class ServiceKillIT {
                     workload.awaitAcknowledged("writes before kill " + kill, serving, WRITES_BETWEEN_FAULTS);
                     long killed = System.nanoTime();
                     service.kill();
-                    service.launch();
+                    service.restart();
                     service.awaitHealthy();
                     long previous = serving;
                     serving = System.nanoTime();

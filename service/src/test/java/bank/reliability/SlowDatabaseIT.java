@@ -7,12 +7,14 @@ import bank.reliability.Workload.Operation;
 import bank.reliability.Workload.Outcome;
 import bank.reliability.Workload.Reply;
 import bank.reliability.Workload.Result;
+import bank.testing.ServiceProcess;
 import bank.testing.TestDatabase;
 import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -47,8 +49,8 @@ class SlowDatabaseIT {
     void aLockedAccountAnswers503WhileTheOthersKeepWorking() throws Exception {
         Figures figures = new Figures("SlowDatabaseIT");
         try (TestDatabase database = TestDatabase.create();
-             ServiceProcess service = ServiceProcess.launch("slow-database-service", database.url(), TestDatabase.USER,
-                     TestDatabase.PASSWORD).awaitHealthy()) {
+             ServiceProcess service = ServiceProcess.start("slow-database", database.url(), Map.of())) {
+            service.awaitHealthy();
             Workload workload = new Workload("slow", List.of(service::uri));
             List<String> accounts = workload.openAccounts(5, 1_000_000);
             String hot = accounts.get(0);

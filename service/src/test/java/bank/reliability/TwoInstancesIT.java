@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.reliability.Workload.Outcome;
 import bank.reliability.Workload.Result;
+import bank.testing.ServiceProcess;
 import bank.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ class TwoInstancesIT {
     void twoInstancesKeepTheLedgerExactlyAsOneWould() throws Exception {
         Figures figures = new Figures("TwoInstancesIT");
         try (TestDatabase database = TestDatabase.create();
-             ServiceProcess first = ServiceProcess.launch("instance-a", database.url(), TestDatabase.USER, TestDatabase.PASSWORD);
-             ServiceProcess second = ServiceProcess.launch("instance-b", database.url(), TestDatabase.USER, TestDatabase.PASSWORD)) {
+             ServiceProcess first = ServiceProcess.start("instance-a", database.url(), Map.of());
+             ServiceProcess second = ServiceProcess.start("instance-b", database.url(), Map.of())) {
             first.awaitHealthy();
             second.awaitHealthy();
             Workload workload = new Workload("two", List.of(first::uri, second::uri)).racing(0.1);
