@@ -6,6 +6,7 @@ import bank.db.Database;
 import bank.db.DatabaseStartup;
 import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
+import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.IdempotencyKeyPurger;
@@ -14,8 +15,10 @@ import bank.idempotency.IdempotentPosts;
 import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
+import bank.logging.LogSafety;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
+import bank.telemetry.AdminTasks;
 import bank.telemetry.BankMetrics;
 import bank.telemetry.RefusedRequestRoutes;
 import bank.transfers.TransferResource;
@@ -63,6 +66,7 @@ public class BankApplication extends Application<BankConfiguration> {
 
     @Override
     public void run(BankConfiguration config, Environment environment) throws Exception {
+        LogSafety.apply();
         // Strict only from here on: the same mapper has already read config.yml, where "8080" must stay a port.
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
@@ -86,8 +90,10 @@ public class BankApplication extends Application<BankConfiguration> {
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
         environment.jersey().register(new RefusedRequestRoutes());
+        HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
+        AdminTasks.configure(environment, config.isAdminTasksEnabled());
 
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotencyKeys,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),

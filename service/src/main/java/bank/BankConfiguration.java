@@ -1,5 +1,6 @@
 package bank;
 
+import bank.http.HttpConfig;
 import bank.idempotency.IdempotencyConfig;
 import bank.ledger.LedgerAuditConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -22,9 +23,16 @@ public class BankConfiguration extends Configuration {
     @NotNull
     private Duration databaseStartupTimeout = Duration.seconds(60);
 
+    /** Serves the admin port's tasks (log levels, GC), which change the running service. */
+    private boolean adminTasksEnabled = false;
+
     @Valid
     @NotNull
     private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @Valid
+    @NotNull
+    private HttpConfig http = new HttpConfig();
 
     @Valid
     @NotNull
@@ -58,6 +66,26 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setDatabaseStartupTimeout(Duration databaseStartupTimeout) {
         this.databaseStartupTimeout = databaseStartupTimeout;
+    }
+
+    @JsonProperty
+    public boolean isAdminTasksEnabled() {
+        return adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public void setAdminTasksEnabled(boolean adminTasksEnabled) {
+        this.adminTasksEnabled = adminTasksEnabled;
+    }
+
+    @JsonProperty
+    public HttpConfig getHttp() {
+        return http;
+    }
+
+    @JsonProperty
+    public void setHttp(HttpConfig http) {
+        this.http = http;
     }
 
     @JsonProperty

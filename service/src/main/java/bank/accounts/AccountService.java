@@ -4,6 +4,7 @@ import bank.db.UuidV7;
 import bank.http.ApiException;
 import bank.http.Page;
 import bank.http.PageRequest;
+import bank.http.Text;
 import bank.telemetry.BankMetrics;
 import java.util.Currency;
 import java.util.UUID;
@@ -28,8 +29,8 @@ public class AccountService {
     /** Opens an account with a zero balance inside the caller's transaction. */
     public Account open(Handle tx, OpenAccountRequest request) {
         Currency currency = request.currencyOrDefault();
-        Account account = tx.attach(AccountDao.class).insert(UuidV7.next(), request.firstName().strip(),
-                request.lastName().strip(), request.address(), currency);
+        Account account = tx.attach(AccountDao.class).insert(UuidV7.next(),
+                Text.Rules.strip(request.firstName()), Text.Rules.strip(request.lastName()), request.address(), currency);
         tx.afterCommit(() -> {
             metrics.accountOpened(currency);
             LOG.info("account opened id={} currency={}", account.id(), currency.getCurrencyCode());

@@ -42,8 +42,9 @@ public final class Database {
 
     public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
         Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
-        // Exception messages name the statement but never its bound values, which can be a customer's name.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
+        // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
+        // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
         jdbi.registerArgument(new UuidArgument());

@@ -70,6 +70,40 @@ class ApiDocsIT {
     }
 
     @Test
+    void everyOperationListsTheStatusesTheWebServerCanAnswerWith() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+        List<String> missing = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            for (String status : new String[] {"400", "405", "406", "408", "413", "414", "431", "500", "503"}) {
+                if (!operation.getValue().get("responses").has(status)) {
+                    missing.add(operation.getKey() + " " + path.getKey() + " " + status);
+                }
+            }
+            assertThat(operation.getValue().get("operationId").asText()).isNotBlank();
+        }));
+        assertThat(missing).isEmpty();
+        JsonNode responses = document.get("components").get("responses");
+        assertThat(responses.get("ServiceUnavailable").get("headers").has("Retry-After")).isTrue();
+        assertThat(responses.get("MethodNotAllowed").get("headers").has("Allow")).isTrue();
+    }
+
+    @Test
+    void requestSchemasStateTheTextRulesAndAdmitNoUnknownField() {
+        JsonNode schemas = api.get("/openapi.json").expect(200).body().get("components").get("schemas");
+
+        for (String request : new String[] {"OpenAccountRequest", "PostTransactionRequest", "TransferRequest"}) {
+            assertThat(schemas.get(request).get("additionalProperties").asBoolean(true)).as(request).isFalse();
+        }
+        JsonNode firstName = schemas.get("OpenAccountRequest").get("properties").get("firstName");
+        assertThat(firstName.get("minLength").asInt()).isEqualTo(1);
+        assertThat(firstName.get("pattern").asText()).isEqualTo(bank.http.Text.Rules.pattern(false));
+        assertThat(schemas.get("TransferRequest").get("properties").get("description").get("pattern").asText())
+                .isEqualTo(bank.http.Text.Rules.pattern(true));
+        assertThat(schemas.get("OpenAccountRequest").get("properties").get("currency").get("enum").toString())
+                .contains("\"EUR\"", "\"USD\"", "null").doesNotContain("\"usd\"");
+    }
+
+    @Test
     void thePostsThatMoveMoneyRequireAnIdempotencyKeyAndOpeningAnAccountDoesNot() {
         JsonNode document = api.get("/openapi.json").expect(200).body();
 

@@ -350,6 +350,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_PASSWORD", databasePassword);
         env.put("PORT", port("api", 8080));
         env.put("ADMIN_PORT", port("api", 8081));
+        // Compose opens the admin port to its port mapping; a local process keeps it on loopback. The outage test
+        // forces a GC through the admin task, which is off by default.
+        env.put("ADMIN_BIND_HOST", "127.0.0.1");
+        env.put("ADMIN_TASKS_ENABLED", Boolean.toString(forTests));
         if (forTests) {
             // Compose keeps the 60 s default; the tests need the audit's findings in Prometheus within seconds.
             env.put("LEDGER_AUDIT_INTERVAL", "2s");
