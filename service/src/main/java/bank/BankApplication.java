@@ -15,6 +15,7 @@ import bank.http.RequestLog;
 import bank.idempotency.IdempotencyKeyPurger;
 import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
+import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
 import bank.logging.LogSafety;
@@ -33,6 +34,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import org.jdbi.v3.core.Jdbi;
 
 public class BankApplication extends Application<BankConfiguration> {
@@ -102,5 +104,8 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotencyKeys,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),
                 config.getIdempotency()));
+        environment.lifecycle().manage(new LedgerAudit(jdbi, config.getLedgerAudit(),
+                environment.lifecycle().scheduledExecutorService("ledger-audit").threads(1).build(),
+                GlobalOpenTelemetry.get()));
     }
 }

@@ -3,6 +3,7 @@ package bank;
 import bank.access.AccessConfig;
 import bank.http.HttpConfig;
 import bank.idempotency.IdempotencyConfig;
+import bank.ledger.LedgerAuditConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
@@ -33,6 +34,10 @@ public class BankConfiguration extends Configuration {
     @Valid
     @NotNull
     private HttpConfig http = new HttpConfig();
+
+    @Valid
+    @NotNull
+    private LedgerAuditConfig ledgerAudit = new LedgerAuditConfig();
 
     @Valid
     @NotNull
@@ -96,6 +101,16 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setIdempotency(IdempotencyConfig idempotency) {
         this.idempotency = idempotency;
+    }
+
+    @JsonProperty
+    public LedgerAuditConfig getLedgerAudit() {
+        return ledgerAudit;
+    }
+
+    @JsonProperty
+    public void setLedgerAudit(LedgerAuditConfig ledgerAudit) {
+        this.ledgerAudit = ledgerAudit;
     }
 
     @JsonProperty

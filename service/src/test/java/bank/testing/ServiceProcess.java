@@ -1,5 +1,9 @@
 package bank.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,25 +19,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * The packaged service ({@code target/bank-service.jar server config.yml}) as a process of its own, configured
  * through its environment as compose configures it, with its console output in {@code target/service-logs}.
- * For what only a real start-up shows: waiting for a database, and several instances starting at once.
+ * For what only a real process shows: waiting for a database, several instances starting at once, a SIGKILL and
+ * a start on the same ports after it.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/bank-service.jar");
+    /** Every instance bootstraps this key (every scope), so that clients of any instance on one database share it. */
+    public static final String API_KEY = "service-process-bootstrap-key-for-the-tests-0000";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final Process process;
-    private final Path log;
-    private final int adminPort;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ServiceProcess(Process process, Path log, int adminPort) {
-        this.process = process;
+    private final ProcessBuilder builder;
+    private final Path log;
+    private final int port;
+    private final int adminPort;
+    private Process process;
+    private long launchedAt;
+
+    private ServiceProcess(ProcessBuilder builder, Path log, int port, int adminPort) throws IOException {
+        this.builder = builder;
         this.log = log;
+        this.port = port;
         this.adminPort = adminPort;
+        launch();
     }
 
     /**
@@ -48,6 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Path log = Files.createDirectories(Path.of("target/service-logs")).resolve(name + ".log");
+            int port = freePort();
             int adminPort = freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", JAR.toString(), "server", "config.yml"));
@@ -56,14 +72,77 @@ public final class ServiceProcess implements AutoCloseable {
             env.put("DATABASE_URL", databaseUrl);
             env.put("DATABASE_USER", TestDatabase.USER);
             env.put("DATABASE_PASSWORD", TestDatabase.PASSWORD);
-            env.put("PORT", Integer.toString(freePort()));
+            env.put("PORT", Integer.toString(port));
             env.put("ADMIN_PORT", Integer.toString(adminPort));
             env.put("LOKI_URL", "");
+            env.put("BANK_BOOTSTRAP_API_KEY", API_KEY);
+            // The tests that run processes are about faults and start-up, not about the rate limit.
+            env.put("API_RATE_LIMIT_PER_SECOND", "100000");
+            env.put("API_RATE_LIMIT_BURST", "100000");
             env.putAll(environment);
-            return new ServiceProcess(builder.start(), log, adminPort);
+            return new ServiceProcess(builder, log, port, adminPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void launch() throws IOException {
+        launchedAt = System.nanoTime();
+        process = builder.start();
+        // A start after a kill appends to the same log.
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop; open requests and transactions are cut off. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service survived SIGKILL");
+        }
+    }
+
+    /** Starts the service again, on the same ports, after {@link #kill()}. */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #awaitHealthy(Duration)} with room for a JVM start on a busy machine. */
+    public Duration awaitHealthy() {
+        return awaitHealthy(Duration.ofMinutes(2));
+    }
+
+    /**
+     * Waits until the health check answers 200, failing at once if the process exits.
+     *
+     * @return how long the start took, from launching the JVM
+     */
+    public Duration awaitHealthy(Duration limit) {
+        Awaitility.await("the service healthy").atMost(limit).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(process.isAlive()).as("the service is running; its log:%n%s", output()).isTrue();
+            return healthy();
+        });
+        return Duration.ofNanos(System.nanoTime() - launchedAt);
+    }
+
+    /** An address of the API. */
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Live threads of the JVM and of Jetty's request pool, from the admin port's Dropwizard metrics. */
+    public record Threads(int jvm, int jetty) {
+    }
+
+    public Threads threads() throws IOException, InterruptedException {
+        JsonNode gauges = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/metrics")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("gauges");
+        return new Threads(gauges.path("jvm.threads.count").path("value").asInt(-1),
+                gauges.path("org.eclipse.jetty.util.thread.QueuedThreadPool.dw.size").path("value").asInt(-1));
     }
 
     public boolean isAlive() {

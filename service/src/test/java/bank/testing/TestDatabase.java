@@ -85,6 +85,7 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }
 
+
     /**
      * Opens a transaction that holds an account's row lock, as a concurrent writer would, until the connection
      * commits, rolls back or closes. It connects straight to the server, never through a relay a test may cut.
