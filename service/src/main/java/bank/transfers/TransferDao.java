@@ -21,6 +21,6 @@ public interface TransferDao {
      * account the money came from or the one it went to, since the transfer is in the history of both.
      */
     @SqlQuery("SELECT " + COLUMNS + " FROM transfers t WHERE id = :id AND (CAST(:owner AS uuid) IS NULL OR EXISTS "
-            + "(SELECT 1 FROM accounts a WHERE a.id IN (t.from_account_id, t.to_account_id) AND a.client_id = :owner))")
+            + "(SELECT a.id FROM accounts a WHERE a.id IN (t.from_account_id, t.to_account_id) AND a.client_id = :owner))")
     Optional<Transfer> find(UUID id, UUID owner);
 }
