@@ -1,9 +1,9 @@
 package bank.reliability;
 
+import bank.testing.FreePorts;
 import bank.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,7 +51,7 @@ final class OwnPostgres implements AutoCloseable {
     static OwnPostgres create() throws IOException {
         Path bin = binaries();
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "bank-reliability-pg-");
-        OwnPostgres postgres = new OwnPostgres(bin, dir, freePort());
+        OwnPostgres postgres = new OwnPostgres(bin, dir, FreePorts.take());
         Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
         if (asRoot()) {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
@@ -184,11 +184,4 @@ final class OwnPostgres implements AutoCloseable {
                 + "-Dpostgres.bin=<directory of pg_ctl>");
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

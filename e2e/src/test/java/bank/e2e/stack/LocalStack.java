@@ -5,7 +5,6 @@ import bank.e2e.standin.TempoStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -426,13 +425,13 @@ public final class LocalStack implements AutoCloseable {
                 return database.getHost() + ":" + (database.getPort() < 0 ? 5432 : database.getPort());
             }
             Integer published = forTests ? null : Repository.publishedPorts(service).get(port);
-            return "127.0.0.1:" + (published != null ? published : freePort());
+            return "127.0.0.1:" + (published != null ? published : FreePorts.take());
         });
     }
 
     /** A local address for a service that does not run here: a free port, which nothing will listen on. */
     private synchronized String nowhere(String service, int port) {
-        return addresses.computeIfAbsent(service + ":" + port, key -> "127.0.0.1:" + freePort());
+        return addresses.computeIfAbsent(service + ":" + port, key -> "127.0.0.1:" + FreePorts.take());
     }
 
     private String port(String service, int port) {
@@ -658,13 +657,6 @@ public final class LocalStack implements AutoCloseable {
         return Files.createDirectories(parent.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The local PostgreSQL of the tests, found as the service tests find it (TEST_DATABASE_URL, _USER, _PASSWORD). */
     static final class Database {
