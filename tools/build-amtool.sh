@@ -4,13 +4,9 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-compose_file="$repo_root/docker-compose.yml"
-
-version=$(sed -n 's|^ *image: *prom/alertmanager:v\([0-9][0-9.]*\) *$|\1|p' "$compose_file" | head -n 1)
-if [[ ! $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  echo "build-amtool: no prom/alertmanager:vX.Y.Z image found in $compose_file" >&2
-  exit 1
-fi
+# shellcheck source=tools/lib/compose-image.sh
+source "$repo_root/tools/lib/compose-image.sh"
+version=$(compose_image_version build-amtool "$repo_root/docker-compose.yml" prom/alertmanager)
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
 

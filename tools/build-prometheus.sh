@@ -9,7 +9,6 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-compose_file="$repo_root/docker-compose.yml"
 
 with_ui=false
 case "${1:-}" in
@@ -18,11 +17,10 @@ case "${1:-}" in
   *) echo "usage: tools/build-prometheus.sh [--ui]" >&2; exit 2 ;;
 esac
 
-version=$(sed -n 's|^ *image: *prom/prometheus:v\([0-9][0-9.]*\) *$|\1|p' "$compose_file" | head -n 1)
-if [[ ! $version =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]]; then
-  echo "build-prometheus: no prom/prometheus:vX.Y.Z image found in $compose_file" >&2
-  exit 1
-fi
+# shellcheck source=tools/lib/compose-image.sh
+source "$repo_root/tools/lib/compose-image.sh"
+version=$(compose_image_version build-prometheus "$repo_root/docker-compose.yml" prom/prometheus)
+[[ $version =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]]
 # Prometheus 3.x is published as the Go module version v0.3MM.P for release 3.MM.P.
 module_version=$(printf 'v0.%d%02d.%d' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}")
 module="github.com/prometheus/prometheus"

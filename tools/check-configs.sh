@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the stack's configuration files with the programs that read them: the ocb-built Collector,
-# promtool and amtool at the versions compose runs, and docker-compose's own validation.
+# promtool and amtool at the versions compose runs, and docker-compose's own validation; and the shell
+# scripts of tools/ and .ci/ with shellcheck.
 # Prints nothing when everything passes; otherwise reports each failure and exits non-zero.
 #
 # Loki and Tempo have no validator here (no container engine, and their Go modules are not used);
@@ -32,10 +33,14 @@ prometheus_dir=$(tools/build-prometheus.sh)
 amtool=$(tools/build-amtool.sh)
 promtool="$prometheus_dir/promtool"
 
-if ! command -v docker-compose >/dev/null; then
+# Debian's docker-compose and shellcheck, installed if missing (as root, like .ci/run).
+missing=()
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if ((${#missing[@]} > 0)); then
   log=$(mktemp)
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-          docker-compose; } >"$log" 2>&1; then
+          "${missing[@]}"; } >"$log" 2>&1; then
     cat "$log" >&2
   fi
   rm -f "$log"
@@ -67,6 +72,13 @@ if command -v docker-compose >/dev/null; then
   check "docker-compose.yml with .env.example" docker-compose -f docker-compose.yml --env-file .env.example config -q
 else
   fail "docker-compose is not installed and could not be installed"
+fi
+
+if command -v shellcheck >/dev/null; then
+  # -x follows the files the scripts source (tools/lib/cached-build.sh).
+  check "shell scripts (shellcheck)" shellcheck -x tools/*.sh tools/lib/*.sh .ci/run
+else
+  fail "shellcheck is not installed and could not be installed"
 fi
 
 if ((failures > 0)); then

@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Installs postgres_exporter from Debian (package prometheus-postgres-exporter, the same 0.11.1 release
-# that docker-compose.yml runs) when it is missing, and prints the path of the binary.
-# Runs apt-get directly: it expects to be root, as on the project's machines and in CI.
+# Builds postgres_exporter from the Go module of the release that docker-compose.yml pins
+# (quay.io/prometheuscommunity/postgres-exporter:vX.Y.Z) and prints the path of the binary. Needs only Go.
+#
+# The module is downloaded and built in a copy of its own directory rather than with `go install module@version`:
+# go install also asks the module proxy for the module's version list, which is not served here.
 set -euo pipefail
 
-binary=/usr/bin/prometheus-postgres-exporter
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib/compose-image.sh
+source "$repo_root/tools/lib/compose-image.sh"
+version=$(compose_image_version install-postgres-exporter "$repo_root/docker-compose.yml" quay.io/prometheuscommunity/postgres-exporter)
+module="github.com/prometheus-community/postgres_exporter"
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/observable-bank"
 
-if [[ ! -x $binary ]]; then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "install-postgres-exporter: $binary is missing and installing it needs root" >&2
-    exit 1
+build() {
+  local out=$1 module_dir
+  module_dir=$(go mod download -json "$module@v$version" | sed -n 's|^[[:space:]]*"Dir": "\(.*\)",$|\1|p')
+  if [[ -z $module_dir ]]; then
+    echo "the module proxy did not serve $module@v$version" >&2
+    return 1
   fi
-  log=$(mktemp)
-  echo "install-postgres-exporter: installing prometheus-postgres-exporter" >&2
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-          prometheus-postgres-exporter; } >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    rm -f "$log"
-    exit 1
-  fi
-  rm -f "$log"
-fi
+  cp -r "$module_dir" "$out/src"
+  chmod -R u+w "$out/src"
+  (cd "$out/src" && go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$version" \
+    -o "$out/postgres_exporter" ./cmd/postgres_exporter)
+  rm -rf "$out/src"
+}
 
-echo "$binary"
+# shellcheck source=tools/lib/cached-build.sh
+source "$repo_root/tools/lib/cached-build.sh"
+cached_build install-postgres-exporter "$cache_root/postgres_exporter-v$version" \
+  "$cache_root/postgres_exporter-v$version/postgres_exporter" "building postgres_exporter $version" build

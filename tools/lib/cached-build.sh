@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the tools/build-*.sh scripts: build a program once per machine and reuse it.
 #
 # cached_build NAME RESULT_DIR RESULT MESSAGE BUILD_FUNCTION

@@ -85,6 +85,113 @@ export function syntaxErrors(language, query) {
   return errors;
 }
 
+const COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
+const SET_OPERATORS = new Set(['And', 'Unless']);
+
+/** The expression children of a node: operators, modifiers and grouping clauses left out. */
+function operands(node) {
+  const children = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (!['MatchingModifierClause', 'BoolModifier', 'AggregateModifier', 'AggregateOp', 'FunctionIdentifier'].includes(child.name)
+        && !COMPARISONS.has(child.name) && !SET_OPERATORS.has(child.name)) {
+      children.push(child);
+    }
+  }
+  return children;
+}
+
+/** The operator of a binary expression: the child between its two operands. */
+function operator(binary) {
+  const children = [];
+  for (let child = binary.firstChild; child; child = child.nextSibling) children.push(child.name);
+  return children.slice(1, -1).find((name) => name !== 'MatchingModifierClause' && name !== 'BoolModifier') ?? null;
+}
+
+/** Whether a subtree is a number: no series in it, only literals and arithmetic. */
+function isScalar(node) {
+  let series = false;
+  node.toTree().iterate({
+    enter(n) {
+      if (n.name === 'VectorSelector' || n.name === 'FunctionCall') series = true;
+    },
+  });
+  return !series;
+}
+
+/**
+ * The labels every series of a query's result is grouped by: the `by (...)` labels of its outermost
+ * aggregations, through functions, parentheses and binary operators (`le` is consumed by
+ * histogram_quantile). An aggregation without `by`, or a plain selector, promises no label.
+ */
+export function groupingLabels(query) {
+  const labels = new Set();
+  const visit = (node, into) => {
+    if (node.name === 'AggregateExpr') {
+      const modifier = node.getChild('AggregateModifier');
+      if (modifier?.getChild('By')) {
+        const grouping = modifier.getChild('GroupingLabels');
+        for (const label of grouping?.getChildren('LabelName') ?? []) into.add(query.slice(label.from, label.to));
+      }
+      return;
+    }
+    if (node.name === 'FunctionCall') {
+      const name = query.slice(node.from, node.to).match(/^\s*(\w+)/)?.[1];
+      if (['absent', 'absent_over_time', 'vector', 'scalar', 'time'].includes(name)) return;
+      const inner = new Set();
+      operands(node).forEach((child) => visit(child, inner));
+      if (name === 'histogram_quantile') inner.delete('le');
+      inner.forEach((label) => into.add(label));
+      return;
+    }
+    if (['PromQL', 'ParenExpr', 'FunctionCallBody', 'BinaryExpr', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr']
+        .includes(node.name)) {
+      operands(node).forEach((child) => visit(child, into));
+    }
+  };
+  visit(promqlParser.parse(query).topNode, labels);
+  return [...labels];
+}
+
+/**
+ * The series an alert rule's expression filters: its left-hand side with any comparison against a number
+ * and any `and`/`unless` condition taken away. On a healthy stack an alert's expression returns nothing, but
+ * the series it would fire on are there, with the labels its annotations name.
+ */
+export function valueExpression(query) {
+  let node = promqlParser.parse(query).topNode.firstChild;
+  for (;;) {
+    while (node?.name === 'ParenExpr' && operands(node).length === 1) node = operands(node)[0];
+    if (node?.name !== 'BinaryExpr') break;
+    const [left, right] = operands(node);
+    const op = operator(node);
+    if (SET_OPERATORS.has(op) || (COMPARISONS.has(op) && isScalar(right))) node = left;
+    else break;
+  }
+  return node ? query.slice(node.from, node.to) : query;
+}
+
+/** Labels named in Grafana's `{{label}}` or a Prometheus template's `$labels.label`. */
+export function templateLabels(text) {
+  const labels = new Set();
+  for (const match of String(text ?? '').matchAll(/\{\{\s*([A-Za-z_]\w*)\s*\}\}|\$labels\.([A-Za-z_]\w*)/g)) {
+    labels.add(match[1] ?? match[2]);
+  }
+  return [...labels];
+}
+
+/** Labels a table panel turns into columns: the fields its organize transformations order or rename. */
+export function columnLabels(panel) {
+  const labels = new Set();
+  for (const transformation of panel.transformations ?? []) {
+    if (transformation.id !== 'organize') continue;
+    const options = transformation.options ?? {};
+    for (const field of [...Object.keys(options.indexByName ?? {}), ...Object.keys(options.renameByName ?? {})]) {
+      if (field !== 'Time' && !/^Value( #\w+)?$/.test(field) && !options.excludeByName?.[field]) labels.add(field);
+    }
+  }
+  return [...labels];
+}
+
 /**
  * Replaces Grafana variables in a query.
  * `values` maps a dashboard variable to its sample value; `span` gives the
@@ -237,7 +344,8 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
       unknown.forEach((u) => fail(rel(file), where, `unknown variable ${u}`));
       const n = syntaxErrors('promql', text);
       if (n) fail(rel(file), where, `${n} PromQL syntax error(s) in: ${text}`);
-      promql.push({ source: 'datasource', file: rel(file), datasource: ds.uid, query: q.name ?? `query ${i}`, expr: text });
+      promql.push({ source: 'datasource', file: rel(file), datasource: ds.uid, query: q.name ?? `query ${i}`, expr: text,
+        groupBy: groupingLabels(text) });
       if (q.name) linkQueryNames.add(q.name);
     });
     summary.push({ file: rel(file), kind: `datasource ${ds.uid}`, panels: '-', queries, errors: errors.length - before });
@@ -304,7 +412,10 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
       if (language === 'sql') return;
       const n = syntaxErrors(language, text);
       if (n) fail(rel(file), context, `${n} ${language === 'promql' ? 'PromQL' : language === 'logql' ? 'LogQL' : 'TraceQL'} syntax error(s) in: ${text}`);
-      if (language === 'promql') promql.push({ source: 'dashboard', file: rel(file), dashboard: dashboard.uid, ...extra, expr: text });
+      if (language === 'promql') {
+        promql.push({ source: 'dashboard', file: rel(file), dashboard: dashboard.uid, dashboardTitle: dashboard.title,
+          ...extra, expr: text, groupBy: groupingLabels(text) });
+      }
     };
 
     // Template variable queries: label_values(selector, label) and query_result(expr).
@@ -348,7 +459,10 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
           fail(rel(file), context, `empty ${lang.field}`);
           continue;
         }
-        checkQuery(lang.language, query, context, { panelId: panel.id, panel: panel.title, refId: target.refId });
+        checkQuery(lang.language, query, context, {
+          panelId: panel.id, panel: panel.title, refId: target.refId,
+          legendLabels: templateLabels(target.legendFormat), columnLabels: columnLabels(panel),
+        });
       }
     }
     summary.push({
@@ -372,7 +486,13 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
         queries++;
         const n = syntaxErrors('promql', rule.expr ?? '');
         if (n) fail(rel(file), context, `${n} PromQL syntax error(s)`);
-        promql.push({ source: 'rule', file: rel(file), group: group.name, rule: name, expr: String(rule.expr).trim() });
+        const expr = String(rule.expr).trim();
+        promql.push({
+          source: 'rule', file: rel(file), group: group.name, rule: name, expr,
+          groupBy: groupingLabels(expr),
+          annotationLabels: templateLabels(Object.values({ ...rule.annotations, ...rule.labels }).join(' ')),
+          valueExpr: rule.alert ? valueExpression(expr) : expr,
+        });
         if (rule.alert) {
           if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
           for (const key of ['summary', 'description', 'runbook_url']) {

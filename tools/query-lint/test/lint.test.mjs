@@ -6,7 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headingAnchor, lint, readmePanelReferences, substitute, syntaxErrors } from '../lint.mjs';
+import {
+  columnLabels, groupingLabels, headingAnchor, lint, readmePanelReferences, substitute, syntaxErrors, templateLabels,
+  valueExpression,
+} from '../lint.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const datasources = 'grafana/provisioning/datasources/datasources.yaml';
@@ -131,4 +134,39 @@ test('panels the README names must exist on the dashboard named before them', ()
     ['"Error ratio" is not a panel of the dashboard "Database"']);
   assert.deepEqual(check('*Overview*\n\n## Next\n\nsome *emphasis* here'), []);
   assert.deepEqual(check('*Overview*, then `prometheus/tests/*.test.yml` and\n```sh\nls *.json *x*\n```'), []);
+});
+
+test('grouping labels are those of the outermost aggregations', () => {
+  assert.deepEqual(groupingLabels('histogram_quantile(0.95, sum by (le, db_query_summary) (rate(x_bucket[1m])))'), ['db_query_summary']);
+  assert.deepEqual(groupingLabels('(sum by (route) (rate(a[1m])) or 0 * sum by (route) (rate(b[1m]))) / sum by (route) (rate(b[1m]))'), ['route']);
+  assert.deepEqual(groupingLabels('count(count by (instance) (up))'), []);
+  assert.deepEqual(groupingLabels('sum(rate(x[1m])) * 60'), []);
+  assert.deepEqual(groupingLabels('a / ignoring (state) b'), []);
+});
+
+test('an alert rule is checked on the series its condition filters', () => {
+  assert.equal(valueExpression('up{job="a"} == 0'), 'up{job="a"}');
+  assert.equal(valueExpression('r:rate1h > (14.4 * 0.005)\nand\nr:rate5m > (14.4 * 0.005)'), 'r:rate1h');
+  assert.equal(valueExpression('max by (e) (size) / max by (e) (capacity) > 0.8'), 'max by (e) (size) / max by (e) (capacity)');
+  assert.equal(valueExpression('a > b'), 'a > b');
+  assert.equal(valueExpression('absent_over_time(x[2m])'), 'absent_over_time(x[2m])');
+});
+
+test('legend, annotation and table column labels are found', () => {
+  assert.deepEqual(templateLabels('{{instance}} daemon={{ jvm_thread_daemon }}'), ['instance', 'jvm_thread_daemon']);
+  assert.deepEqual(templateLabels('pool {{ $labels.db_client_connection_pool_name }} on {{ $labels.instance }}'),
+    ['db_client_connection_pool_name', 'instance']);
+  assert.deepEqual(columnLabels({ transformations: [{ id: 'merge' }, { id: 'organize', options: {
+    excludeByName: { Time: true, job: true },
+    indexByName: { http_route: 0, 'Value #A': 1 },
+    renameByName: { http_route: 'Route', job: 'Job', Value: 'Value' },
+  } }] }), ['http_route']);
+});
+
+test('emitted PromQL carries the labels each query promises', (t) => {
+  const root = fixture(t, [panel({}, { expr: 'sum by (http_route) (rate(x[$__rate_interval]))', legendFormat: '{{http_route}} {{instance}}' })]);
+  const [query] = lint(root).promql.filter((q) => q.source === 'dashboard' && q.panel === 'test');
+  assert.deepEqual(query.groupBy, ['http_route']);
+  assert.deepEqual(query.legendLabels, ['http_route', 'instance']);
+  assert.ok(query.dashboardTitle);
 });

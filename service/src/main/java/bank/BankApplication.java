@@ -1,20 +1,29 @@
 package bank;
 
+import bank.access.Access;
+import bank.access.ApiClients;
+import bank.access.ClientsCommand;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
+import bank.db.DatabaseStartup;
 import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
+import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.idempotency.IdempotencyKeyPurger;
 import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
+import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
+import bank.logging.LogSafety;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
+import bank.telemetry.AdminTasks;
 import bank.telemetry.BankMetrics;
+import bank.telemetry.RefusedRequestRoutes;
 import bank.transfers.TransferResource;
 import bank.transfers.TransferService;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -25,6 +34,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import org.jdbi.v3.core.Jdbi;
 
 public class BankApplication extends Application<BankConfiguration> {
@@ -55,17 +65,19 @@ public class BankApplication extends Application<BankConfiguration> {
         });
         ApiDocs.addAssets(bootstrap);
         bootstrap.addCommand(new SimulateCommand());
+        bootstrap.addCommand(new ClientsCommand<>(BankConfiguration.class, BankConfiguration::getDataSourceFactory,
+                BankConfiguration::getAccess));
     }
 
     @Override
     public void run(BankConfiguration config, Environment environment) throws Exception {
+        LogSafety.apply();
         // Strict only from here on: the same mapper has already read config.yml, where "8080" must stay a port.
         JsonSettings.apply(environment.getObjectMapper());
         DataSourceFactory dataSourceFactory = config.getDataSourceFactory();
         ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "postgresql");
-        if (config.isMigrateOnStart()) {
-            Database.migrate(dataSource);
-        }
+        DatabaseStartup.await(dataSourceFactory, dataSource, config.isMigrateOnStart(),
+                config.getDatabaseStartupTimeout().toJavaDuration());
         Jdbi jdbi = Database.jdbi(environment, dataSourceFactory, dataSource);
 
         BankMetrics metrics = new BankMetrics();
@@ -77,16 +89,23 @@ public class BankApplication extends Application<BankConfiguration> {
         LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
         TransferService transfers = new TransferService(jdbi, ledger, metrics);
 
+        Access.register(environment, config.getAccess(), new ApiClients(jdbi), metrics);
         environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
         environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        environment.jersey().register(new RefusedRequestRoutes());
+        HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment);
         AdminRoutes.register(environment.admin());
+        AdminTasks.configure(environment, config.isAdminTasksEnabled());
 
         environment.lifecycle().manage(new IdempotencyKeyPurger(idempotencyKeys,
                 environment.lifecycle().scheduledExecutorService("idempotency-purge").threads(1).build(),
                 config.getIdempotency()));
+        environment.lifecycle().manage(new LedgerAudit(jdbi, config.getLedgerAudit(),
+                environment.lifecycle().scheduledExecutorService("ledger-audit").threads(1).build(),
+                GlobalOpenTelemetry.get()));
     }
 }

@@ -19,7 +19,8 @@ class HousekeepingSamplerTest {
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider provider = SdkTracerProvider.builder()
-            .setSampler(Sampler.parentBased(new HousekeepingSampler(Sampler.alwaysOn(), List.of("/healthcheck", "/ping"))))
+            // As HousekeepingSamplerCustomizer wires it: around the configured sampler, the default parent-based one.
+            .setSampler(new HousekeepingSampler(Sampler.parentBased(Sampler.alwaysOn()), List.of("/healthcheck", "/ping")))
             .addSpanProcessor(SimpleSpanProcessor.create(exporter))
             .build();
     private final Tracer tracer = provider.get("test");
@@ -70,6 +71,23 @@ class HousekeepingSamplerTest {
 
         assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
                 .containsExactlyInAnyOrder("DELETE", "idempotency.purge");
+    }
+
+    @Test
+    void dropsTheDriversConnectionCheckInsideARequestButKeepsItsStatements() {
+        Span request = server("GET", "/v1/accounts/{id}");
+        try (Scope ignored = request.makeCurrent()) {
+            tracer.spanBuilder("bank").setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(HousekeepingSampler.DB_SYSTEM_NAME, "postgresql")
+                    .setAttribute(HousekeepingSampler.DB_QUERY_TEXT, "").startSpan().end();
+            tracer.spanBuilder("SELECT accounts").setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(HousekeepingSampler.DB_SYSTEM_NAME, "postgresql")
+                    .setAttribute(HousekeepingSampler.DB_QUERY_TEXT, "SELECT id FROM accounts WHERE id = ?").startSpan().end();
+        }
+        request.end();
+
+        assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactlyInAnyOrder("GET", "SELECT accounts");
     }
 
     private Span server(String method, String path) {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,84 @@ class DashboardQueriesIT {
         }
         assertThat(loadedRules).isEqualTo(rules.size());
         Report.section("Rules", report.toString());
+    }
+
+    /**
+     * A panel that groups by a label the metric does not carry still "has data": one series with no labels, which
+     * Grafana draws as a single line named {@code {}}. So every query that groups ({@code by (...)}), names labels in
+     * its legend ({@code {{label}}}) or turns labels into table columns must return them, non-empty, on every series;
+     * and so must the series an alert rule filters, for the {@code $labels} its annotations name.
+     */
+    @Test
+    void everyGroupingLegendAndColumnLabelIsOnEverySeries() {
+        List<JsonNode> labelled = expressions.stream().filter(q -> !requiredLabels(q).isEmpty()).toList();
+        PrometheusClient prometheus = stack.prometheus();
+        Map<JsonNode, JsonNode> results = new LinkedHashMap<>();
+        try {
+            Await.untilTrue("every labelled query that can have data to return series", Duration.ofSeconds(120), () -> {
+                for (JsonNode query : labelled) {
+                    JsonNode result = results.get(query);
+                    if (result == null || result.isEmpty()) {
+                        results.put(query, prometheus.query(query.path("valueExpr").asText(query.path("expr").asText())));
+                    }
+                }
+                return labelled.stream().allMatch(q -> !results.get(q).isEmpty() || reason(q.path("expr").asText()) != null
+                        || q.path("source").asText().equals("rule"));
+            });
+        } catch (AssertionError timedOut) {
+            // The queries still without series are reported below.
+        }
+
+        List<String> problems = new ArrayList<>();
+        Map<String, int[]> perSource = new TreeMap<>();
+        StringBuilder unchecked = new StringBuilder();
+        for (JsonNode query : labelled) {
+            String where = query.path("dashboardTitle").asText(query.path("file").asText()) + " / "
+                    + query.path("panel").asText(query.path("rule").asText(query.path("query").asText()));
+            int[] counts = perSource.computeIfAbsent(query.path("dashboardTitle").asText(query.path("file").asText()),
+                    f -> new int[2]);
+            counts[0]++;
+            JsonNode series = results.getOrDefault(query, JSON.createArrayNode());
+            if (series.isEmpty()) {
+                if (reason(query.path("expr").asText()) == null && !query.path("source").asText().equals("rule")) {
+                    problems.add(where + ": no series to check for labels " + requiredLabels(query));
+                } else {
+                    unchecked.append("- ").append(where).append(": no series here to check ")
+                            .append(requiredLabels(query)).append('\n');
+                }
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            for (JsonNode one : series) {
+                for (String label : requiredLabels(query)) {
+                    if (one.path("metric").path(label).asText("").isEmpty()) {
+                        missing.add(label + " on " + one.path("metric"));
+                    }
+                }
+            }
+            if (missing.isEmpty()) {
+                counts[1]++;
+            } else {
+                problems.add(where + " (`" + query.path("expr").asText().replace("\n", " ") + "`): "
+                        + String.join("; ", missing.stream().distinct().limit(5).toList()));
+            }
+        }
+        StringBuilder table = new StringBuilder("| dashboard, data source or rules | grouped or labelled queries |"
+                + " with every label on every series |\n|---|---|---|\n");
+        perSource.forEach((source, c) -> table.append("| ").append(source).append(" | ").append(c[0]).append(" | ")
+                .append(c[1]).append(" |\n"));
+        Report.section("Grouping, legend and column labels on live series", table + "\n" + unchecked);
+        assertThat(problems).as("queries whose series lack a label they group by, name in a legend or show as a column")
+                .isEmpty();
+    }
+
+    /** The labels a query promises: grouping, legend, table column and alert annotation labels, as query-lint found them. */
+    private static Set<String> requiredLabels(JsonNode query) {
+        Set<String> labels = new TreeSet<>();
+        for (String field : List.of("groupBy", "legendLabels", "columnLabels", "annotationLabels")) {
+            query.path(field).forEach(label -> labels.add(label.asText()));
+        }
+        return labels;
     }
 
     /** Evaluates each expression until it returns a sample that is a number, or a deadline passes. */

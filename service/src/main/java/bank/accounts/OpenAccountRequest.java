@@ -1,16 +1,17 @@
 package bank.accounts;
 
+import bank.http.Text;
 import io.swagger.v3.oas.annotations.media.Schema;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.NotNull;
 import java.util.Currency;
 
 @Schema(name = "OpenAccountRequest")
 public record OpenAccountRequest(
-        @NotBlank @Size(max = 100) String firstName,
-        @NotBlank @Size(max = 100) String lastName,
-        @Size(max = 500) @Schema(nullable = true) String address,
-        @Schema(type = "string", example = "EUR", defaultValue = "USD", description = "ISO 4217 code; USD when absent")
+        @NotNull @Text(max = 100, blank = false) String firstName,
+        @NotNull @Text(max = 100, blank = false) String lastName,
+        @Text(max = 500) @Schema(nullable = true) String address,
+        @Schema(type = "string", example = "EUR", defaultValue = "USD", nullable = true,
+                description = "ISO 4217 code; USD when absent or null")
         Currency currency) {
 
     static final Currency DEFAULT_CURRENCY = Currency.getInstance("USD");

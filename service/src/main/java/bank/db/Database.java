@@ -6,10 +6,13 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import liquibase.Scope;
 import liquibase.UpdateSummaryEnum;
 import liquibase.command.CommandScope;
@@ -25,6 +28,7 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
 public final class Database {
@@ -32,13 +36,25 @@ public final class Database {
     /** The Liquibase changelog, also used by the {@code db migrate} command. */
     public static final String CHANGELOG = "migrations.xml";
 
+    /** The key of the PostgreSQL advisory lock that instances take in turn to migrate ("bank" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x62616e6bL;
+
     private Database() {
     }
 
     public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
-        Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
-        // Exception messages name the statement but never its bound values, which can be a customer's name.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
+        return configure(new JdbiFactory().build(environment, factory, dataSource, "postgresql"));
+    }
+
+    /** For a command that runs outside the server, with no health checks or metrics to register. */
+    public static Jdbi jdbi(DataSource dataSource) {
+        return configure(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+    }
+
+    private static Jdbi configure(Jdbi jdbi) {
+        // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
+        // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
         jdbi.registerArgument(new UuidArgument());
@@ -56,6 +72,12 @@ public final class Database {
     }
 
     private static void migrate(Connection connection) throws Exception {
+        // Instances starting together take turns: Liquibase's own lock is taken only after it has created its
+        // tables, and on a fresh database two instances would both try to create them. The wait for the turn is
+        // as long as the other instance's migration, so the pool's statement, lock and idle-in-transaction
+        // limits, meant for requests, are lifted for this session and restored afterwards.
+        session(connection, "SET statement_timeout = 0", "SET lock_timeout = 0",
+                "SET idle_in_transaction_session_timeout = 0", "SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
         try {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -73,6 +95,16 @@ public final class Database {
         } finally {
             // Liquibase leaves autocommit off; the connection goes back to the pool the way it came out.
             connection.setAutoCommit(true);
+            session(connection, "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")", "RESET statement_timeout",
+                    "RESET lock_timeout", "RESET idle_in_transaction_session_timeout");
+        }
+    }
+
+    private static void session(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         }
     }
 

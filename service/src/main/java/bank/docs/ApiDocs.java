@@ -2,12 +2,17 @@ package bank.docs;
 
 import bank.accounts.AccountResource;
 import bank.http.Problem;
+import bank.http.Text;
 import bank.idempotency.IdempotencyKey;
 import bank.ledger.TransactionResource;
 import bank.transfers.TransferResource;
+import com.fasterxml.jackson.databind.JavaType;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.jaxrs2.Reader;
@@ -15,16 +20,27 @@ import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.links.Link;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.util.Currency;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +48,11 @@ import java.util.Map;
 /**
  * The OpenAPI 3 document, generated once from the resource classes and their annotations, served at
  * {@code /openapi.json}, and a Swagger UI over it at {@code /docs/}.
+ *
+ * <p>The document states what the service enforces, so that a client (or a fuzzer) that follows it is never
+ * refused for a reason it could not read there: request bodies admit no unknown field, text fields carry the
+ * lengths and pattern of {@link Text}, currencies are the ISO 4217 codes the JVM knows, and every operation lists
+ * each status the service or its web server can answer with.
  */
 public final class ApiDocs {
 
@@ -42,6 +63,26 @@ public final class ApiDocs {
             + "the first response (with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
             + "while the first is in progress gets 409. After a 503 the outcome is unknown: retry with the same key. "
             + "Keys are kept for 24 hours.";
+
+    /** Operation ids, which the links between operations name. */
+    private static final Map<String, String> OPERATION_IDS = Map.of(
+            "POST /v1/accounts", "openAccount",
+            "GET /v1/accounts", "listAccounts",
+            "GET /v1/accounts/{id}", "getAccount",
+            "POST /v1/accounts/{id}/transactions", "postTransaction",
+            "GET /v1/accounts/{id}/transactions", "listTransactions",
+            "POST /v1/transfers", "transfer",
+            "GET /v1/transfers/{id}", "getTransfer");
+
+    /** Answers any operation can get from the web server in front of the resources. */
+    private static final Map<String, String> EVERY_OPERATION = orderedMap(
+            "400", "MalformedRequest", "405", "MethodNotAllowed", "406", "NotAcceptable", "408", "RequestTimeout",
+            "413", "ContentTooLarge", "414", "UriTooLong", "431", "HeadersTooLarge", "500", "InternalError",
+            "503", "ServiceUnavailable");
+
+    static {
+        ModelConverters.getInstance().addConverter(new Constraints());
+    }
 
     private ApiDocs() {
     }
@@ -64,8 +105,42 @@ public final class ApiDocs {
                                 + "application/problem+json documents."))
                 .components(components());
         Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
-        return reader.read(new LinkedHashSet<>(List.of(AccountResource.class, TransactionResource.class,
-                TransferResource.class)));
+        List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, TransferResource.class);
+        OpenAPI document = reader.read(new LinkedHashSet<>(resources));
+        document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            operation.setOperationId(OPERATION_IDS.get(method.name() + " " + path));
+            EVERY_OPERATION.forEach((status, response) -> operation.getResponses()
+                    .computeIfAbsent(status, s -> new ApiResponse().$ref("#/components/responses/" + response)));
+            if (method == PathItem.HttpMethod.POST) {
+                closeRequestBody(document, operation);
+            }
+        }));
+        link(document, "POST /v1/accounts", "201", Map.of(
+                "getAccount", "$response.body#/id", "listTransactions", "$response.body#/id",
+                "postTransaction", "$response.body#/id"));
+        link(document, "POST /v1/accounts/{id}/transactions", "201", Map.of("getAccount", "$response.body#/accountId"));
+        link(document, "POST /v1/transfers", "201", Map.of("getTransfer", "$response.body#/id"));
+        AccessDocs.describe(document, resources);
+        return document;
+    }
+
+    /** The service refuses unknown fields (422), so the body schema admits none. */
+    private static void closeRequestBody(OpenAPI document, Operation operation) {
+        operation.getRequestBody().getContent().values().forEach(media -> {
+            String ref = media.getSchema().get$ref();
+            if (ref != null) {
+                document.getComponents().getSchemas().get(ref.substring(ref.lastIndexOf('/') + 1))
+                        .additionalProperties(false);
+            }
+        });
+    }
+
+    private static void link(OpenAPI document, String operation, String status, Map<String, String> idsByTarget) {
+        String[] methodAndPath = operation.split(" ", 2);
+        ApiResponse response = document.getPaths().get(methodAndPath[1]).readOperationsMap()
+                .get(PathItem.HttpMethod.valueOf(methodAndPath[0])).getResponses().get(status);
+        idsByTarget.forEach((target, expression) -> response.link(target,
+                new Link().operationId(target).parameters("id", expression)));
     }
 
     private static Components components() {
@@ -74,18 +149,42 @@ public final class ApiDocs {
         problemSchemas.forEach(components::addSchemas);
         Content problem = new Content().addMediaType(Problem.MEDIA_TYPE,
                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
-        components.addResponses("MalformedRequest", new ApiResponse().description("Malformed JSON, or no body").content(problem));
-        components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse()
-                .description("Malformed JSON, no body, or no Idempotency-Key (`urn:problem:idempotency-key-required`)")
-                .content(problem));
+        Header retryAfter = new Header().description("Seconds to wait before retrying").required(true)
+                .schema(new IntegerSchema().minimum(java.math.BigDecimal.ZERO));
+        components.addResponses("MalformedRequest", new ApiResponse().content(problem).description(
+                "Malformed request: not JSON, no body, a key named twice, not UTF-8, a body cut short or badly "
+                        + "chunked, a malformed path or header"));
+        components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse().content(problem).description(
+                "Malformed request (as MalformedRequest), or no Idempotency-Key (`urn:problem:idempotency-key-required`)"));
         components.addResponses("NotFound", new ApiResponse().description("No such resource").content(problem));
-        components.addResponses("RequestInProgress", new ApiResponse()
-                .description("A request with the same Idempotency-Key is still in progress; retry later").content(problem));
+        components.addResponses("MethodNotAllowed", new ApiResponse().content(problem)
+                .description("The path does not support the method; `Allow` lists those it does")
+                .addHeaderObject("Allow", new Header().required(true).schema(new StringSchema())));
+        components.addResponses("NotAcceptable", new ApiResponse().content(problem)
+                .description("`Accept` excludes application/json"));
+        components.addResponses("RequestTimeout", new ApiResponse().content(problem)
+                .description("The request body stopped arriving, or arrived too slowly"));
+        components.addResponses("RequestInProgress", new ApiResponse().content(problem)
+                .description("A request with the same Idempotency-Key is still in progress; retry later")
+                .addHeaderObject("Retry-After", retryAfter));
+        components.addResponses("ContentTooLarge", new ApiResponse().content(problem)
+                .description("The request body is larger than the limit (64 KiB by default)"));
+        components.addResponses("UriTooLong", new ApiResponse().content(problem).description("The URI is too long"));
         components.addResponses("UnsupportedMediaType", new ApiResponse()
-                .description("The body is not application/json").content(problem));
+                .description("The body is not application/json in UTF-8").content(problem));
         components.addResponses("Unprocessable", new ApiResponse()
                 .description("Invalid fields (see `errors`), a refused operation (insufficient funds, currency "
-                        + "mismatch, same account), or an Idempotency-Key reused with another body").content(problem));
+                        + "mismatch, same account, balance limit), or an Idempotency-Key reused with another body")
+                .content(problem));
+        components.addResponses("HeadersTooLarge", new ApiResponse().content(problem)
+                .description("The request headers are too large"));
+        components.addResponses("InternalError", new ApiResponse().content(problem)
+                .description("A bug; `detail` carries an error id that is also in the server log"));
+        components.addResponses("ServiceUnavailable", new ApiResponse().content(problem)
+                .description("The database is unreachable, timed out or has no free connection; retry with the "
+                        + "same Idempotency-Key")
+                .addHeaderObject("Retry-After", retryAfter));
+        AccessDocs.addComponents(components, problem);
         components.addParameters("IdempotencyKey", idempotencyKey(true)
                 .description("Required: without one, a request that moves money is refused with 400 and writes "
                         + "nothing. " + IDEMPOTENCY_KEY));
@@ -93,9 +192,59 @@ public final class ApiDocs {
         return components;
     }
 
+    /** 1 to 255 visible ASCII characters, as the service checks (anything else is a 422). */
     private static Parameter idempotencyKey(boolean required) {
         return new Parameter().in("header").name(IdempotencyKey.HEADER).required(required)
-                .schema(new StringSchema().minLength(1).maxLength(255));
+                .schema(new StringSchema().minLength(1).maxLength(255).pattern("^[\\x21-\\x7e]+$"));
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    /**
+     * Writes the rules of {@link Text} into each text property's schema (code point lengths and the pattern
+     * that excludes control characters and blank values), and the currency codes the service accepts.
+     */
+    private static final class Constraints implements ModelConverter {
+
+        private static final List<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+                .map(Currency::getCurrencyCode).sorted().toList();
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
+            Schema schema = chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
+            if (schema == null) {
+                return null;
+            }
+            for (Annotation annotation : type.getCtxAnnotations() == null ? new Annotation[0] : type.getCtxAnnotations()) {
+                if (annotation instanceof Text text) {
+                    schema.maxLength(text.max()).pattern(Text.Rules.pattern(text.blank()));
+                    if (!text.blank()) {
+                        schema.minLength(1);
+                    }
+                }
+            }
+            if (isCurrency(type.getType())) {
+                List<String> values = new java.util.ArrayList<>(CURRENCIES);
+                if (Boolean.TRUE.equals(schema.getNullable())) {
+                    // OpenAPI 3.0: a nullable enum lists null among its values.
+                    values.add(null);
+                }
+                schema.setEnum(values);
+            }
+            return schema;
+        }
+
+        private static boolean isCurrency(Type type) {
+            return type == Currency.class
+                    || type instanceof JavaType javaType && javaType.getRawClass() == Currency.class;
+        }
     }
 
     @Path("/openapi.json")

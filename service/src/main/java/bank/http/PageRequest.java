@@ -14,20 +14,23 @@ public record PageRequest(int limit, Optional<UUID> after) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
+    /**
+     * Both parameters are read exactly as the OpenAPI document describes them: {@code limit} is digits only (no
+     * sign, space or decimal point), and an {@code after} that is present, even empty, must be a cursor.
+     */
     public static PageRequest parse(String limit, String after) {
         int parsedLimit = DEFAULT_LIMIT;
         if (limit != null) {
-            try {
-                parsedLimit = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
+            if (!limit.matches("[0-9]{1,9}")) {
                 throw ApiException.invalid("limit", "must be an integer between 1 and " + MAX_LIMIT);
             }
+            parsedLimit = Integer.parseInt(limit);
             if (parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
                 throw ApiException.invalid("limit", "must be an integer between 1 and " + MAX_LIMIT);
             }
         }
         Optional<UUID> cursor = Optional.empty();
-        if (after != null && !after.isBlank()) {
+        if (after != null) {
             cursor = Optional.of(Ids.parse(after).orElseThrow(
                     () -> ApiException.invalid("after", "must be the next cursor of a previous page")));
         }

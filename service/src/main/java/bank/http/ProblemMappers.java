@@ -1,5 +1,6 @@
 package bank.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
@@ -21,12 +22,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +72,9 @@ public final class ProblemMappers {
                     : e instanceof InputCoercionException coercion ? fieldOf(coercion) : "";
             if (causes(e).anyMatch(InputCoercionException.class::isInstance)) {
                 return validation(List.of(new Problem.FieldError(field, "must fit in a signed 64-bit integer")));
+            }
+            if (e instanceof JsonParseException && e.getOriginalMessage().startsWith("Duplicate field")) {
+                return ProblemType.MALFORMED_REQUEST.problem("The request body names a field twice.").toResponse();
             }
             if (!(e instanceof JsonMappingException) || field.isEmpty()) {
                 return ProblemType.MALFORMED_REQUEST.problem(e instanceof JsonMappingException
@@ -153,17 +162,7 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(WebApplicationException e) {
             Response original = e.getResponse();
-            int status = original.getStatus();
-            Problem problem = switch (status) {
-                case 404 -> ProblemType.NOT_FOUND.problem("No resource matches this path.");
-                case 405 -> ProblemType.METHOD_NOT_ALLOWED.problem("This resource does not support the method.");
-                case 406 -> ProblemType.NOT_ACCEPTABLE.problem("This resource responds with application/json.");
-                case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE.problem("Send the request body as application/json.");
-                default -> status >= 500
-                        ? ProblemType.INTERNAL_ERROR.problem("The request could not be completed.")
-                        : new Problem(ProblemType.MALFORMED_REQUEST.uri(), original.getStatusInfo().getReasonPhrase(),
-                                status, "The request was not understood.", null);
-            };
+            Problem problem = ProblemStatus.of(original.getStatus());
             Response.ResponseBuilder response = Response.fromResponse(problem.toResponse());
             String allow = original.getHeaderString(HttpHeaders.ALLOW);
             if (allow != null) {
@@ -181,6 +180,10 @@ public final class ProblemMappers {
     static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            Optional<Integer> refused = readFailureStatus(e);
+            if (refused.isPresent()) {
+                return ProblemStatus.of(refused.get()).toResponse();
+            }
             if (isDatabaseUnavailable(e)) {
                 LOG.warn("database unavailable, sqlstate={}", sqlStateOf(e));
                 return Response.fromResponse(ProblemType.SERVICE_UNAVAILABLE
@@ -195,6 +198,29 @@ public final class ProblemMappers {
             return ProblemType.INTERNAL_ERROR.problem("The request could not be completed (error id " + errorId + ").")
                     .toResponse();
         }
+    }
+
+    /**
+     * Reading the request body failed for a reason the client caused: Jetty reports a body cut short or badly
+     * chunked (400), one that arrives too slowly (408) or one over the size limit (413) as an exception with an
+     * HTTP status, a body that stopped arriving as a timeout, and one cut short as Jetty's EofException.
+     */
+    static Optional<Integer> readFailureStatus(Throwable e) {
+        // A database connection that drops also ends in an EOF or a timeout: those are the server's, not the client's.
+        if (causes(e).anyMatch(t -> t instanceof SQLException || t instanceof JdbiException)) {
+            return Optional.empty();
+        }
+        Optional<Integer> status = causes(e).filter(HttpException.class::isInstance)
+                .map(t -> ((HttpException) t).getCode())
+                .filter(code -> code >= 400 && code < 500)
+                .findFirst();
+        if (status.isPresent()) {
+            return status;
+        }
+        if (causes(e).anyMatch(TimeoutException.class::isInstance)) {
+            return Optional.of(408);
+        }
+        return causes(e).anyMatch(EofException.class::isInstance) ? Optional.of(400) : Optional.empty();
     }
 
     private static String sqlStateOf(Throwable e) {

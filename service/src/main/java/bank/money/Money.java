@@ -10,7 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * <p>Integer minor units keep arithmetic exact; every operation that could leave the range of a signed 64-bit
  * integer fails instead of wrapping around.
  */
-@Schema(type = "integer", format = "int64", example = "1050",
+@Schema(type = "integer", format = "int64", example = "1050", maximum = "9223372036854775807",
         description = "Amount in minor units of the account's currency (1050 = 10.50).")
 public record Money(long minorUnits) implements Comparable<Money> {
 

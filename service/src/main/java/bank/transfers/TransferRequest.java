@@ -1,10 +1,10 @@
 package bank.transfers;
 
+import bank.http.Text;
 import bank.money.Money;
 import bank.money.PositiveMoney;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import java.util.UUID;
 
 @Schema(name = "TransferRequest")
@@ -12,5 +12,5 @@ public record TransferRequest(
         @NotNull UUID fromAccountId,
         @NotNull UUID toAccountId,
         @NotNull @PositiveMoney @Schema(minimum = "1") Money amount,
-        @Size(max = 280) @Schema(nullable = true) String description) {
+        @Text(max = 280) @Schema(nullable = true) String description) {
 }

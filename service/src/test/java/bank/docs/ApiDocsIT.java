@@ -7,7 +7,9 @@ import bank.testing.BankApi.Reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
@@ -70,6 +72,40 @@ class ApiDocsIT {
     }
 
     @Test
+    void everyOperationListsTheStatusesTheWebServerCanAnswerWith() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+        List<String> missing = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            for (String status : new String[] {"400", "405", "406", "408", "413", "414", "431", "500", "503"}) {
+                if (!operation.getValue().get("responses").has(status)) {
+                    missing.add(operation.getKey() + " " + path.getKey() + " " + status);
+                }
+            }
+            assertThat(operation.getValue().get("operationId").asText()).isNotBlank();
+        }));
+        assertThat(missing).isEmpty();
+        JsonNode responses = document.get("components").get("responses");
+        assertThat(responses.get("ServiceUnavailable").get("headers").has("Retry-After")).isTrue();
+        assertThat(responses.get("MethodNotAllowed").get("headers").has("Allow")).isTrue();
+    }
+
+    @Test
+    void requestSchemasStateTheTextRulesAndAdmitNoUnknownField() {
+        JsonNode schemas = api.get("/openapi.json").expect(200).body().get("components").get("schemas");
+
+        for (String request : new String[] {"OpenAccountRequest", "PostTransactionRequest", "TransferRequest"}) {
+            assertThat(schemas.get(request).get("additionalProperties").asBoolean(true)).as(request).isFalse();
+        }
+        JsonNode firstName = schemas.get("OpenAccountRequest").get("properties").get("firstName");
+        assertThat(firstName.get("minLength").asInt()).isEqualTo(1);
+        assertThat(firstName.get("pattern").asText()).isEqualTo(bank.http.Text.Rules.pattern(false));
+        assertThat(schemas.get("TransferRequest").get("properties").get("description").get("pattern").asText())
+                .isEqualTo(bank.http.Text.Rules.pattern(true));
+        assertThat(schemas.get("OpenAccountRequest").get("properties").get("currency").get("enum").toString())
+                .contains("\"EUR\"", "\"USD\"", "null").doesNotContain("\"usd\"");
+    }
+
+    @Test
     void thePostsThatMoveMoneyRequireAnIdempotencyKeyAndOpeningAnAccountDoesNot() {
         JsonNode document = api.get("/openapi.json").expect(200).body();
 
@@ -82,6 +118,46 @@ class ApiDocsIT {
         JsonNode open = document.get("paths").get("/v1/accounts").get("post");
         assertThat(idempotencyKey(document, open).get("required").asBoolean()).isFalse();
         assertThat(idempotencyKey(document, open).get("description").asText()).contains("503", "same key");
+    }
+
+    @Test
+    void everyOperationDeclaresTheBearerSchemeItsScopeAndTheAnswersOfAccessControl() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+
+        JsonNode scheme = document.get("components").get("securitySchemes").get("apiKey");
+        assertThat(scheme.get("type").asText()).isEqualTo("http");
+        assertThat(scheme.get("scheme").asText()).isEqualTo("bearer");
+        Map<String, String> scopes = new TreeMap<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
+            String operation = entry.getKey().toUpperCase() + " " + path.getKey();
+            JsonNode declared = entry.getValue();
+            assertThat(declared.get("security").toString()).as(operation).isEqualTo("[{\"apiKey\":[]}]");
+            for (String status : List.of("401", "403", "429")) {
+                assertThat(declared.get("responses").has(status)).as(operation + " documents " + status).isTrue();
+            }
+            String scope = declared.get("x-required-scope").asText();
+            assertThat(declared.get("description").asText()).as(operation).contains("`" + scope + "`");
+            scopes.put(operation, scope);
+        }));
+        assertThat(scopes).isEqualTo(Map.of(
+                "GET /v1/accounts", "accounts:read",
+                "POST /v1/accounts", "accounts:write",
+                "GET /v1/accounts/{id}", "accounts:read",
+                "GET /v1/accounts/{id}/transactions", "transactions:read",
+                "POST /v1/accounts/{id}/transactions", "transactions:write",
+                "POST /v1/transfers", "transfers:write",
+                "GET /v1/transfers/{id}", "transactions:read"));
+        JsonNode limited = document.get("components").get("responses").get("TooManyRequests").get("headers");
+        assertThat(limited.fieldNames()).toIterable().contains("Retry-After", "RateLimit-Policy", "RateLimit");
+        assertThat(document.get("components").get("responses").get("Unauthorized").get("headers").has("WWW-Authenticate"))
+                .isTrue();
+    }
+
+    @Test
+    void theDocumentAndSwaggerUiNeedNoKey() {
+        api.withoutKey().get("/openapi.json").expect(200);
+        api.withoutKey().get("/docs/").expect(200);
+        api.withoutKey().get("/docs/ui/swagger-ui-bundle.js").expect(200);
     }
 
     @Test

@@ -119,7 +119,7 @@ class ValidationApiIT {
 
     @Test
     void badPagingParametersAreUnprocessable() {
-        for (String query : new String[] {"limit=0", "limit=201", "limit=-1", "limit=abc", "limit=1.5", "after=xyz"}) {
+        for (String query : new String[] {"limit=0", "limit=201", "limit=-1", "limit=abc", "limit=1.5", "limit=%2B5", "limit=%205", "after=xyz", "after="}) {
             assertProblem(api.get("/v1/accounts?" + query).expect(422), 422, "urn:problem:validation-failed",
                     query.substring(0, query.indexOf('=')));
             assertProblem(api.get("/v1/accounts/" + account + "/transactions?" + query).expect(422), 422,

@@ -33,7 +33,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
-        this.listener = listen(0);
+        this.listener = listen(FreePorts.take());
         this.port = listener.getLocalPort();
         relays.execute(() -> accept(listener));
     }

@@ -47,15 +47,18 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code uri} answers 2xx, failing early (with the log) if the process exits. */
+    /** Waits until {@code uri} answers 2xx, failing as soon as the process exits (with the end of its log). */
     public ManagedProcess awaitHttpOk(URI uri, Duration timeout) {
-        Await.until(name + " to answer " + uri, timeout, () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
-            }
-            return ok(uri) ? Optional.of(true) : Optional.empty();
-        });
+        boolean answered = Await.until(name + " to answer " + uri, timeout,
+                () -> process.isAlive() ? (ok(uri) ? Optional.of(true) : Optional.empty()) : Optional.of(false));
+        if (!answered) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
+        }
         return this;
+    }
+
+    public String name() {
+        return name;
     }
 
     public boolean isAlive() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
@@ -34,11 +35,12 @@ public final class Repository {
     }
 
     /** Runs a tools/ script that builds or installs a program and prints its path on its last line. */
-    public static String tool(String script) {
+    public static String tool(String script, String... arguments) {
         String name = script.replace(".sh", "");
         Path stdout = logFile(name + ".stdout");
-        Command.run(name, List.of("bash", file("tools/" + script).toString()), Duration.ofMinutes(30), stdout)
-                .assertSucceeded();
+        List<String> command = new ArrayList<>(List.of("bash", file("tools/" + script).toString()));
+        command.addAll(List.of(arguments));
+        Command.run(name, command, Duration.ofMinutes(30), stdout).assertSucceeded();
         try {
             List<String> lines = Files.readAllLines(stdout);
             return lines.get(lines.size() - 1).strip();
@@ -76,12 +78,42 @@ public final class Repository {
     }
 
     /** A compose service's environment, with ${VAR:-default} resolved to its default as with no .env file. */
-    @SuppressWarnings("unchecked")
     public static Map<String, String> composeEnvironment(String service) {
+        return composeEnvironment(service, Map.of());
+    }
+
+    /**
+     * A compose service's environment interpolated as compose does it: ${VAR:-default} takes VAR from
+     * {@code shell} when it is set there and not empty, its default otherwise.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> composeEnvironment(String service, Map<String, String> shell) {
         Map<String, Object> environment = (Map<String, Object>) composeService(service).get("environment");
         Map<String, String> resolved = new java.util.LinkedHashMap<>();
-        environment.forEach((key, value) -> resolved.put(key, withDefaults(String.valueOf(value))));
+        if (environment != null) {
+            environment.forEach((key, value) -> resolved.put(key, interpolate(String.valueOf(value), shell)));
+        }
         return resolved;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Set<String> composeServices() {
+        return ((Map<String, Object>) compose().get("services")).keySet();
+    }
+
+    /** The ports compose publishes for a service: container port to host port. */
+    @SuppressWarnings("unchecked")
+    public static Map<Integer, Integer> publishedPorts(String service) {
+        Map<Integer, Integer> ports = new java.util.LinkedHashMap<>();
+        Object entries = composeService(service).get("ports");
+        if (entries instanceof List<?> list) {
+            for (Object entry : list) {
+                String[] parts = entry.toString().split(":");
+                ports.put(Integer.parseInt(parts[parts.length - 1].replaceAll("/.*", "")),
+                        Integer.parseInt(parts[parts.length - 2]));
+            }
+        }
+        return ports;
     }
 
     @SuppressWarnings("unchecked")
@@ -89,11 +121,13 @@ public final class Repository {
         return new ArrayList<>((List<String>) composeService(service).get("command"));
     }
 
-    static String withDefaults(String value) {
+    static String interpolate(String value, Map<String, String> shell) {
         Matcher matcher = VARIABLE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
-            matcher.appendReplacement(out, Matcher.quoteReplacement(matcher.group(2) == null ? "" : matcher.group(2)));
+            String set = shell.get(matcher.group(1));
+            String fallback = matcher.group(2) == null ? "" : matcher.group(2);
+            matcher.appendReplacement(out, Matcher.quoteReplacement(set != null && !set.isEmpty() ? set : fallback));
         }
         matcher.appendTail(out);
         return out.toString();

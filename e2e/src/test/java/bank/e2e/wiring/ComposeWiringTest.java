@@ -83,25 +83,107 @@ class ComposeWiringTest {
     void everyHostPortInTheConfigurationNamesAServiceAndAPortItListensOn() throws IOException {
         List<String> problems = new ArrayList<>();
         Map<String, Set<Integer>> listening = listeningPorts();
+        for (Reference reference : references()) {
+            if (reference.service() == null) {
+                problems.add(reference.where() + ": " + reference.text() + " refers to localhost in a file no service mounts");
+            } else if (!services.containsKey(reference.service())) {
+                problems.add(reference.where() + ": " + reference.text() + " names no compose service");
+            } else if (!listening.getOrDefault(reference.service(), Set.of()).contains(reference.port())) {
+                problems.add(reference.where() + ": " + reference.text() + " but " + reference.service() + " listens on "
+                        + listening.getOrDefault(reference.service(), Set.of()));
+            }
+        }
+        assertThat(problems).as("host:port references that no compose service answers").isEmpty();
+    }
 
-        // Compose's own values: environment, commands and health checks. Image names look like host:port
-        // (postgres:15.18) and ports and volumes are checked separately, so those three are left out.
-        services.forEach((service, definition) -> definition.forEach((key, value) -> {
-            if (!Set.of("image", "ports", "volumes").contains(key)) {
-                strings(value, text -> checkReferences(
-                        "docker-compose.yml (service " + service + ", " + key + ")",
-                        resolveCompose(text), service, listening, problems));
+    /**
+     * A health check must mean "accepting connections where its clients connect": over TCP, on the container's
+     * loopback address, on every port another service or the host connects to. pg_isready without a host checks
+     * the unix socket, which the postgres image's first start opens while TCP is still closed; a check on
+     * another port says nothing about the one that clients use.
+     */
+    @Test
+    void healthChecksPassOnlyWhenTheServiceListensWhereItsClientsConnect() throws IOException {
+        Map<String, Set<Integer>> clientPorts = new LinkedHashMap<>();
+        for (Reference reference : references()) {
+            if (reference.service() != null) {
+                clientPorts.computeIfAbsent(reference.service(), s -> new TreeSet<>()).add(reference.port());
+            }
+        }
+        services.forEach((service, definition) -> {
+            for (Object entry : list(definition.get("ports"))) {
+                String[] parts = entry.toString().split(":");
+                clientPorts.computeIfAbsent(service, s -> new TreeSet<>())
+                        .add(Integer.parseInt(parts[parts.length - 1].replaceAll("/.*", "")));
+            }
+        });
+
+        Map<String, Set<Integer>> listening = listeningPorts();
+        List<String> problems = new ArrayList<>();
+        services.forEach((service, definition) -> {
+            if (!hasHealthCheck(definition)) {
+                return;
+            }
+            List<String> findings = new ArrayList<>();
+            Set<Integer> checked = healthCheckPorts(healthCheckCommand(definition), findings);
+            for (int port : checked) {
+                if (!listening.getOrDefault(service, Set.of()).contains(port)) {
+                    findings.add("checks port " + port + ", where the service does not listen");
+                }
+            }
+            Set<Integer> unchecked = new TreeSet<>(clientPorts.getOrDefault(service, Set.of()));
+            unchecked.removeAll(checked);
+            if (!unchecked.isEmpty()) {
+                findings.add("never checks port(s) " + unchecked + ", where its clients connect");
+            }
+            findings.forEach(finding -> problems.add("docker-compose.yml: health check of " + service + " "
+                    + finding + ": " + healthCheckCommand(definition)));
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void healthCheckRuleCatchesAUnixSocketCheckAndAnotherPort() {
+        List<String> findings = new ArrayList<>();
+        assertThat(healthCheckPorts("pg_isready --username=bank --dbname=bank", findings)).isEmpty();
+        assertThat(findings).singleElement().asString().contains("unix socket");
+
+        findings.clear();
+        assertThat(healthCheckPorts("pg_isready -h /var/run/postgresql -U bank", findings)).isEmpty();
+        assertThat(findings).singleElement().asString().contains("unix socket");
+
+        findings.clear();
+        assertThat(healthCheckPorts("wget -q -O /dev/null http://grafana:3000/api/health", findings)).containsExactly(3000);
+        assertThat(findings).singleElement().asString().contains("not the container's own loopback");
+
+        findings.clear();
+        assertThat(healthCheckPorts("pg_isready --host=127.0.0.1 --port=5433", findings)).containsExactly(5433);
+        assertThat(findings).isEmpty();
+    }
+
+    /**
+     * Long-running services come back by themselves after a crash. A one-shot job (one that another service
+     * waits for with service_completed_successfully) must not be restarted once it has done its work.
+     */
+    @Test
+    void everyLongRunningServiceRestartsUnlessStopped() {
+        Set<String> oneShot = new TreeSet<>();
+        services.values().forEach(definition -> map(definition.get("depends_on")).forEach((dependency, spec) -> {
+            if ("service_completed_successfully".equals(map(spec).get("condition"))) {
+                oneShot.add(dependency);
             }
         }));
-
-        for (Path file : mountedConfigFiles()) {
-            String relative = ROOT.relativize(file).toString();
-            String owner = ownerOf(file);
-            Object content = loadAny(file);
-            strings(content, text -> checkReferences(relative, resolveCollector(text), owner, listening, problems));
-        }
-
-        assertThat(problems).as("host:port references that no compose service answers").isEmpty();
+        List<String> problems = new ArrayList<>();
+        services.forEach((service, definition) -> {
+            Object restart = definition.get("restart");
+            if (oneShot.contains(service) && restart != null && !"no".equals(String.valueOf(restart))) {
+                problems.add("docker-compose.yml: one-shot job " + service + " has restart: " + restart);
+            } else if (!oneShot.contains(service) && !"unless-stopped".equals(restart)) {
+                problems.add("docker-compose.yml: service " + service + " has restart: " + restart
+                        + ", expected unless-stopped");
+            }
+        });
+        assertThat(problems).isEmpty();
     }
 
     @Test
@@ -303,23 +385,88 @@ class ComposeWiringTest {
         return listen.matches() ? Optional.of(Integer.parseInt(listen.group(1))) : Optional.empty();
     }
 
-    private static void checkReferences(String where, String text, String owner,
-            Map<String, Set<Integer>> listening, List<String> problems) {
+    /** A host:port in a stack file: the compose service it names (null for localhost nobody mounts) and where. */
+    private record Reference(String where, String text, String service, int port) {
+    }
+
+    /**
+     * Every host:port in compose's own values (environment, commands, health checks: images look like host:port
+     * and ports and volumes are checked separately) and in the configuration files the containers mount.
+     */
+    private static List<Reference> references() throws IOException {
+        List<Reference> references = new ArrayList<>();
+        services.forEach((service, definition) -> definition.forEach((key, value) -> {
+            if (!Set.of("image", "ports", "volumes").contains(key)) {
+                strings(value, text -> collectReferences("docker-compose.yml (service " + service + ", " + key + ")",
+                        resolveCompose(text), service, references));
+            }
+        }));
+        for (Path file : mountedConfigFiles()) {
+            String relative = ROOT.relativize(file).toString();
+            String owner = ownerOf(file);
+            strings(loadAny(file), text -> collectReferences(relative, resolveCollector(text), owner, references));
+        }
+        return references;
+    }
+
+    private static void collectReferences(String where, String text, String owner, List<Reference> references) {
         Matcher reference = HOST_PORT.matcher(text);
         while (reference.find()) {
             String host = reference.group(1);
-            int port = Integer.parseInt(reference.group(2));
             // Inside a container, localhost is the container itself.
             String service = host.equals("localhost") || host.equals("127.0.0.1") ? owner : host;
-            if (service == null) {
-                problems.add(where + ": " + reference.group() + " refers to localhost in a file no service mounts");
-            } else if (!services.containsKey(service)) {
-                problems.add(where + ": " + reference.group() + " names no compose service");
-            } else if (!listening.getOrDefault(service, Set.of()).contains(port)) {
-                problems.add(where + ": " + reference.group() + " but " + service + " listens on "
-                        + listening.getOrDefault(service, Set.of()));
+            references.add(new Reference(where, reference.group(), service, Integer.parseInt(reference.group(2))));
+        }
+    }
+
+    /**
+     * Checks that are a binary's own flag, and the address each one connects to. Loki's {@code -health} asks
+     * {@code http://localhost:3100/ready} unless told otherwise (cmd/loki/health.go, defaultHealthURL).
+     */
+    private static final Map<String, String> SELF_CHECKS = Map.of("/usr/bin/loki -health", "http://localhost:3100/ready");
+
+    private static final Pattern URL = Pattern.compile("https?://([^/:\\s]+):(\\d+)");
+    private static final Pattern PG_HOST = Pattern.compile("(?:--host=|-h\\s+)(\\S+)");
+    private static final Pattern PG_PORT = Pattern.compile("(?:--port=|-p\\s+)(\\d+)");
+
+    private static String healthCheckCommand(Map<String, Object> definition) {
+        Object test = map(definition.get("healthcheck")).get("test");
+        List<?> parts = test instanceof List<?> sequence ? sequence : List.of("CMD-SHELL", String.valueOf(test));
+        return String.join(" ", parts.subList(1, parts.size()).stream().map(String::valueOf).toList());
+    }
+
+    /** The TCP ports a health check command connects to; what makes it unfit goes to {@code findings}. */
+    static Set<Integer> healthCheckPorts(String command, List<String> findings) {
+        Set<Integer> ports = new TreeSet<>();
+        String expanded = command;
+        for (Map.Entry<String, String> selfCheck : SELF_CHECKS.entrySet()) {
+            expanded = expanded.replace(selfCheck.getKey(), selfCheck.getKey() + " " + selfCheck.getValue());
+        }
+        List<String[]> targets = new ArrayList<>();
+        Matcher url = URL.matcher(expanded);
+        while (url.find()) {
+            targets.add(new String[] {url.group(1), url.group(2)});
+        }
+        if (expanded.contains("pg_isready")) {
+            Matcher host = PG_HOST.matcher(expanded);
+            Matcher port = PG_PORT.matcher(expanded);
+            String portNumber = port.find() ? port.group(1) : "5432";
+            if (!host.find() || host.group(1).startsWith("/")) {
+                findings.add("connects to the unix socket (pg_isready without a TCP --host)");
+            } else {
+                targets.add(new String[] {host.group(1), portNumber});
             }
         }
+        if (targets.isEmpty() && findings.isEmpty()) {
+            findings.add("connects to no address this test can read");
+        }
+        for (String[] target : targets) {
+            if (!target[0].equals("127.0.0.1") && !target[0].equals("localhost")) {
+                findings.add("connects to " + target[0] + ", not the container's own loopback address");
+            }
+            ports.add(Integer.parseInt(target[1]));
+        }
+        return ports;
     }
 
     /**
