@@ -1,5 +1,8 @@
 package bank;
 
+import bank.access.Access;
+import bank.access.ApiClients;
+import bank.access.ClientsCommand;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
@@ -62,6 +65,8 @@ public class BankApplication extends Application<BankConfiguration> {
         });
         ApiDocs.addAssets(bootstrap);
         bootstrap.addCommand(new SimulateCommand());
+        bootstrap.addCommand(new ClientsCommand<>(BankConfiguration.class, BankConfiguration::getDataSourceFactory,
+                BankConfiguration::getAccess));
     }
 
     @Override
@@ -84,6 +89,7 @@ public class BankApplication extends Application<BankConfiguration> {
         LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
         TransferService transfers = new TransferService(jdbi, ledger, metrics);
 
+        Access.register(environment, config.getAccess(), new ApiClients(jdbi), metrics);
         environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
         environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));

@@ -1,5 +1,6 @@
 package bank;
 
+import bank.access.AccessConfig;
 import bank.http.HttpConfig;
 import bank.idempotency.IdempotencyConfig;
 import bank.ledger.LedgerAuditConfig;
@@ -37,6 +38,10 @@ public class BankConfiguration extends Configuration {
     @Valid
     @NotNull
     private LedgerAuditConfig ledgerAudit = new LedgerAuditConfig();
+
+    @Valid
+    @NotNull
+    private AccessConfig access = new AccessConfig();
 
     @JsonProperty("database")
     public DataSourceFactory getDataSourceFactory() {
@@ -106,5 +111,15 @@ public class BankConfiguration extends Configuration {
     @JsonProperty
     public void setLedgerAudit(LedgerAuditConfig ledgerAudit) {
         this.ledgerAudit = ledgerAudit;
+    }
+
+    @JsonProperty
+    public AccessConfig getAccess() {
+        return access;
+    }
+
+    @JsonProperty
+    public void setAccess(AccessConfig access) {
+        this.access = access;
     }
 }

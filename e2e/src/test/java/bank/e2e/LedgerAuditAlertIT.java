@@ -36,7 +36,7 @@ class LedgerAuditAlertIT {
     void aBalanceChangedBehindTheServicesBackFiresTheAlertUntilItIsRepaired() throws Exception {
         LocalStack stack = LocalStack.get();
         PrometheusClient prometheus = stack.prometheus();
-        BankClient api = new BankClient(stack::api);
+        BankClient api = new BankClient(stack::api, stack.apiKey());
         String account = api.post("/v1/accounts", "{\"firstName\":\"Audit\",\"lastName\":\"Trail\"}").expect(201).text("id");
         api.post("/v1/accounts/" + account + "/transactions", "{\"type\":\"CREDIT\",\"amount\":5000}",
                 "Idempotency-Key", "ledger-audit-" + UUID.randomUUID()).expect(201);

@@ -37,7 +37,7 @@ class TelemetryOutageIT {
     @Test
     void theApiKeepsServingWhileTelemetryIsDownAndTelemetryResumesAfter() throws Exception {
         LocalStack stack = LocalStack.get();
-        BankClient api = new BankClient(stack::api);
+        BankClient api = new BankClient(stack::api, stack.apiKey());
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String account = api.post("/v1/accounts", "{\"firstName\":\"Out\",\"lastName\":\"Age\"}").expect(201).text("id");

@@ -37,6 +37,8 @@ class TelemetryPipelineIT {
     static final String FIRST_NAME = "Zephyrine";
     static final String LAST_NAME = "Obscurova-Quill";
     static final String ADDRESS = "9 Nowhere Mews, Hidden Vale";
+    /** Sent as an API key: it must be refused, and then show up nowhere, like the real key. */
+    static final String WRONG_KEY = "bank_sk_SentinelWrongKeyZq7Xv0000000000000000000000";
     /** An amount used once, so that finding it anywhere but in a histogram bucket means it leaked. */
     static final long DISTINCT_AMOUNT = 424_242;
     static final Duration TELEMETRY_TIMEOUT = Duration.ofSeconds(90);
@@ -53,7 +55,7 @@ class TelemetryPipelineIT {
     @BeforeAll
     static void driveEveryEndpoint() {
         stack = LocalStack.get();
-        api = new BankClient(stack::api);
+        api = new BankClient(stack::api, stack.apiKey());
         String customer = "{\"firstName\":\"%s\",\"lastName\":\"%s\",\"address\":\"%s\",\"currency\":\"%s\"}";
         String alice = api.post("/v1/accounts", customer.formatted(FIRST_NAME, LAST_NAME, ADDRESS, "EUR")).expect(201).text("id");
         String bob = api.post("/v1/accounts", customer.formatted(FIRST_NAME, LAST_NAME, ADDRESS, "EUR"),
@@ -76,6 +78,9 @@ class TelemetryPipelineIT {
         api.get("/v1/transfers/" + transferId).expect(200);
         api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254").expect(404);
         api.post("/v1/accounts", "{\"firstName\":\"" + FIRST_NAME + "\"}").expect(422);
+        // Refused for their key: a wrong one and none.
+        api.withKey(WRONG_KEY).get("/v1/accounts/" + alice).expect(401);
+        api.withKey(null).get("/v1/accounts?limit=1").expect(401);
         // Refused before any resource method runs: the route is known from the path alone.
         assertThat(postText(stack.api("/v1/accounts"))).isEqualTo(415);
         assertThat(postText(stack.api("/v1/accounts/" + alice + "/transactions"))).isEqualTo(415);
@@ -104,6 +109,13 @@ class TelemetryPipelineIT {
             return seen.size() >= 2 ? Optional.of(seen) : Optional.empty();
         });
         assertThat(refused).as("routes of requests refused with 415").containsExactly("/v1/accounts", "/v1/accounts/{id}/transactions");
+        Set<String> unauthenticated = Await.until("the 401 responses in the HTTP histogram", TELEMETRY_TIMEOUT, () -> {
+            Set<String> seen = new TreeSet<>();
+            prometheus.query("count by (http_route) (http_server_request_duration_seconds_count{service_name=\"bank-api\","
+                    + " http_response_status_code=\"401\"})").forEach(series -> seen.add(series.path("metric").path("http_route").asText()));
+            return seen.containsAll(List.of("/v1/accounts", "/v1/accounts/{id}")) ? Optional.of(seen) : Optional.empty();
+        });
+        assertThat(unauthenticated).as("routes of requests refused with 401").doesNotContain("/*");
         Set<String> namespaces = Await.until("db_namespace values", TELEMETRY_TIMEOUT, () -> {
             Set<String> seen = new TreeSet<>();
             prometheus.query("count by (db_namespace) ({service_name=\"bank-api\", db_namespace!=\"\"})")
@@ -131,6 +143,8 @@ class TelemetryPipelineIT {
                 "bank_transfers_total{service_name=\"bank-api\", outcome=\"insufficient_funds\"}",
                 "bank_transfers_total{service_name=\"bank-api\", outcome=\"rejected\"}",
                 "bank_transfer_amount_bucket{service_name=\"bank-api\", currency=\"EUR\"}",
+                "bank_auth_failures_total{service_name=\"bank-api\", reason=\"invalid\"}",
+                "bank_auth_failures_total{service_name=\"bank-api\", reason=\"missing\"}",
                 "pg_up{service_name=\"postgresql\", service_namespace=\"bank\"} == 1",
                 "pg_stat_database_xact_commit_total{service_name=\"postgresql\"}",
                 "pg_stat_database_numbackends{service_name=\"postgresql\"}");
@@ -225,6 +239,10 @@ class TelemetryPipelineIT {
         assertThat(line.labels()).containsOnlyKeys("service_name", "level", "deployment_environment");
         assertThat(line.labels()).containsEntry("service_name", "bank-api").containsEntry("deployment_environment", "local");
         assertThat(line.metadata()).containsEntry("span_id", server.spanId());
+        // The request's client, by id, on its span and in its log line; never the key.
+        String clientId = server.attributes().get("bank.client.id");
+        assertThat(clientId).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(line.line()).contains(" client=" + clientId + " ");
 
         Report.section("An exemplar, its trace and its log line", """
                 exemplar on `%s`: %s
@@ -266,10 +284,13 @@ class TelemetryPipelineIT {
     }
 
     @Test
-    void noPersonalDataInLogsSpansOrLabelsAndNoIdsOrAmountsInLabels() {
+    void noPersonalDataOrKeysInLogsSpansOrLabelsAndNoIdsOrAmountsInLabels() {
         Await.untilTrue("log lines and spans to arrive", TELEMETRY_TIMEOUT,
                 () -> stack.loki().entries().size() > 10 && stack.tempo().spans().size() > 10);
-        List<String> personal = List.of(FIRST_NAME, LAST_NAME, ADDRESS);
+        Await.untilTrue("the log line of the request with the wrong key", TELEMETRY_TIMEOUT, () -> stack.loki().entries()
+                .stream().anyMatch(entry -> entry.line().contains("route=/v1/accounts/{id} status=401 client=-")));
+        // The sentinel, and the real key without its well-known prefix: the key the stack bootstraps with.
+        List<String> personal = List.of(FIRST_NAME, LAST_NAME, ADDRESS, "Sentinel", stack.apiKey().substring(8));
 
         for (LokiStandIn.Entry entry : stack.loki().entries()) {
             assertThat(entry.line() + entry.labels() + entry.metadata()).doesNotContain(personal);

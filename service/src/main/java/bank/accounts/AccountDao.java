@@ -11,28 +11,47 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+/**
+ * The accounts table. Methods that take an {@code owner} see only the accounts of that client, or every account
+ * when it is null (see {@link AccountService#ownerFilter}): a client never learns whether an account it does not own
+ * exists.
+ */
 @RegisterConstructorMapper(Account.class)
 public interface AccountDao {
 
     String COLUMNS = "id, first_name, last_name, address, currency, balance, created_at";
+    String OWNED = "(CAST(:owner AS uuid) IS NULL OR client_id = :owner)";
 
-    @SqlQuery("INSERT INTO accounts (id, first_name, last_name, address, currency, balance, created_at) "
-            + "VALUES (:id, :firstName, :lastName, :address, :currency, 0, now()) RETURNING " + COLUMNS)
-    Account insert(UUID id, String firstName, String lastName, String address, Currency currency);
+    @SqlQuery("INSERT INTO accounts (id, client_id, first_name, last_name, address, currency, balance, created_at) "
+            + "VALUES (:id, :owner, :firstName, :lastName, :address, :currency, 0, now()) RETURNING " + COLUMNS)
+    Account insert(UUID id, UUID owner, String firstName, String lastName, String address, Currency currency);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
-    Optional<Account> find(UUID id);
+    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND " + OWNED)
+    Optional<Account> find(UUID id, UUID owner);
 
     /**
      * Locks the given accounts for the rest of the transaction, always in id order: two transfers over the same
-     * pair, in either direction, then queue on the same first row instead of deadlocking.
+     * pair, in either direction, then queue on the same first row instead of deadlocking. Accounts the owner does
+     * not own are neither returned nor locked.
      */
-    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
-    List<Account> lockInIdOrder(@BindList("ids") Collection<UUID> ids);
+    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (<ids>) AND " + OWNED + " ORDER BY id FOR UPDATE")
+    List<Account> lockInIdOrder(@BindList("ids") Collection<UUID> ids, UUID owner);
+
+    /**
+     * Locks the two accounts of a transfer in id order, as {@link #lockInIdOrder} does: the source only if the owner
+     * owns it, the destination whoever owns it, since money may go to any account.
+     */
+    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (:from, :to) AND (id = :to OR " + OWNED + ") "
+            + "ORDER BY id FOR UPDATE")
+    List<Account> lockForTransfer(UUID from, UUID to, UUID owner);
 
     @SqlUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
     void updateBalance(UUID id, Money balance);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id > :after ORDER BY id LIMIT :limit")
     List<Account> pageAfter(UUID after, int limit);
+
+    /** One client's accounts, along the (client_id, id) index. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE client_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+    List<Account> pageOwnedAfter(UUID owner, UUID after, int limit);
 }

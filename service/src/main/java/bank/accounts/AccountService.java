@@ -1,5 +1,6 @@
 package bank.accounts;
 
+import bank.access.ApiClient;
 import bank.db.UuidV7;
 import bank.http.ApiException;
 import bank.http.Page;
@@ -7,6 +8,7 @@ import bank.http.PageRequest;
 import bank.http.Text;
 import bank.telemetry.BankMetrics;
 import java.util.Currency;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -26,10 +28,19 @@ public class AccountService {
         this.metrics = metrics;
     }
 
-    /** Opens an account with a zero balance inside the caller's transaction. */
-    public Account open(Handle tx, OpenAccountRequest request) {
+    /**
+     * Which accounts a client sees and acts on: the accounts it opened, or, with the administrator scope, every
+     * account. The result is the {@code owner} that {@link AccountDao}'s queries filter on, null for every account.
+     * To any other client an account is not there at all: the same 404 as an id that was never used.
+     */
+    public static UUID ownerFilter(ApiClient client) {
+        return client.isAdministrator() ? null : client.id();
+    }
+
+    /** Opens an account with a zero balance inside the caller's transaction, owned by the client that opens it. */
+    public Account open(Handle tx, ApiClient client, OpenAccountRequest request) {
         Currency currency = request.currencyOrDefault();
-        Account account = tx.attach(AccountDao.class).insert(UuidV7.next(),
+        Account account = tx.attach(AccountDao.class).insert(UuidV7.next(), client.id(),
                 Text.Rules.strip(request.firstName()), Text.Rules.strip(request.lastName()), request.address(), currency);
         tx.afterCommit(() -> {
             metrics.accountOpened(currency);
@@ -38,13 +49,17 @@ public class AccountService {
         return account;
     }
 
-    public Account get(UUID id) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.find(id))
+    public Account get(ApiClient client, UUID id) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.find(id, ownerFilter(client)))
                 .orElseThrow(() -> ApiException.notFound("account"));
     }
 
-    public Page<Account> list(PageRequest page) {
-        return Page.of(jdbi.withExtension(AccountDao.class,
-                dao -> dao.pageAfter(page.after().orElse(BEFORE_ALL), page.fetchSize())), page, Account::id);
+    /** The client's accounts, or every account for an administrator, oldest first. */
+    public Page<Account> list(ApiClient client, PageRequest page) {
+        UUID after = page.after().orElse(BEFORE_ALL);
+        UUID owner = ownerFilter(client);
+        List<Account> rows = jdbi.withExtension(AccountDao.class, dao -> owner == null
+                ? dao.pageAfter(after, page.fetchSize()) : dao.pageOwnedAfter(owner, after, page.fetchSize()));
+        return Page.of(rows, page, Account::id);
     }
 }

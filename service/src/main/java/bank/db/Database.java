@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import liquibase.Scope;
 import liquibase.UpdateSummaryEnum;
 import liquibase.command.CommandScope;
@@ -27,6 +28,7 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
 public final class Database {
@@ -41,7 +43,15 @@ public final class Database {
     }
 
     public static Jdbi jdbi(Environment environment, DataSourceFactory factory, ManagedDataSource dataSource) {
-        Jdbi jdbi = new JdbiFactory().build(environment, factory, dataSource, "postgresql");
+        return configure(new JdbiFactory().build(environment, factory, dataSource, "postgresql"));
+    }
+
+    /** For a command that runs outside the server, with no health checks or metrics to register. */
+    public static Jdbi jdbi(DataSource dataSource) {
+        return configure(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+    }
+
+    private static Jdbi configure(Jdbi jdbi) {
         // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
         // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);

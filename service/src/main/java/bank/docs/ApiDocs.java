@@ -105,8 +105,8 @@ public final class ApiDocs {
                                 + "application/problem+json documents."))
                 .components(components());
         Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
-        OpenAPI document = reader.read(new LinkedHashSet<>(List.of(AccountResource.class, TransactionResource.class,
-                TransferResource.class)));
+        List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, TransferResource.class);
+        OpenAPI document = reader.read(new LinkedHashSet<>(resources));
         document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
             operation.setOperationId(OPERATION_IDS.get(method.name() + " " + path));
             EVERY_OPERATION.forEach((status, response) -> operation.getResponses()
@@ -120,6 +120,7 @@ public final class ApiDocs {
                 "postTransaction", "$response.body#/id"));
         link(document, "POST /v1/accounts/{id}/transactions", "201", Map.of("getAccount", "$response.body#/accountId"));
         link(document, "POST /v1/transfers", "201", Map.of("getTransfer", "$response.body#/id"));
+        AccessDocs.describe(document, resources);
         return document;
     }
 
@@ -183,6 +184,7 @@ public final class ApiDocs {
                 .description("The database is unreachable, timed out or has no free connection; retry with the "
                         + "same Idempotency-Key")
                 .addHeaderObject("Retry-After", retryAfter));
+        AccessDocs.addComponents(components, problem);
         components.addParameters("IdempotencyKey", idempotencyKey(true)
                 .description("Required: without one, a request that moves money is refused with 400 and writes "
                         + "nothing. " + IDEMPOTENCY_KEY));

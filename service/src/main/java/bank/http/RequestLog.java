@@ -12,15 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One log line per API request: method, route template, status and duration, in logfmt so that LogQL's
+ * One log line per API request: method, route template, status, client and duration, in logfmt so that LogQL's
  * {@code | logfmt} can filter on them.
  *
  * <p>The route is the matched template ({@code /v1/accounts/{id}}), never the raw path, so lines group by
- * endpoint and carry no ids. The line is written while the request's server span is current, so it carries
- * the trace id that links it to its trace.
+ * endpoint and carry no ids. The client is the id of the API client whose key the request carried ({@code -} when
+ * it carried none that was valid); never its name, never its key. The line is written while the request's server
+ * span is current, so it carries the trace id that links it to its trace.
  */
 @Provider
 public final class RequestLog implements ApplicationEventListener {
+
+    /** The request property under which authentication leaves the client's id for this line. */
+    public static final String CLIENT_PROPERTY = "bank.client.id";
 
     private static final Logger LOG = LoggerFactory.getLogger("bank.http");
 
@@ -40,8 +44,10 @@ public final class RequestLog implements ApplicationEventListener {
 
     private static void log(RequestEvent event, long nanos) {
         int status = event.getContainerResponse() == null ? 500 : event.getContainerResponse().getStatus();
-        String line = String.format(Locale.ROOT, "request method=%s route=%s status=%d duration_ms=%.1f",
-                event.getContainerRequest().getMethod(), route(event), status, nanos / 1e6);
+        Object client = event.getContainerRequest().getProperty(CLIENT_PROPERTY);
+        String line = String.format(Locale.ROOT, "request method=%s route=%s status=%d client=%s duration_ms=%.1f",
+                event.getContainerRequest().getMethod(), route(event), status, client == null ? "-" : client,
+                nanos / 1e6);
         if (status >= 500) {
             LOG.error(line);
         } else {

@@ -7,16 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * An {@code Idempotency-Key} header within its scope. The scope says whose key it is: until the API knows its
- * clients every key lives in one shared scope; then each client's keys get a scope of their own, so that one
- * client's key can never replay another client's response.
+ * An {@code Idempotency-Key} header within its scope. The scope says whose key it is: the id of the API client that
+ * sent it, so that the same value from two clients is two keys, and one client's key can never replay another
+ * client's response. (Keys stored before the API had clients are in the empty scope, which no request uses; they
+ * expire with their retention.)
  *
+ * @param scope the id of the client that sent the key
  * @param value 1 to 255 visible ASCII characters, as the client sent it
  */
 public record IdempotencyKey(String scope, String value) {
 
     public static final String HEADER = "Idempotency-Key";
-    static final String SHARED_SCOPE = "";
     static final int MAX_LENGTH = 255;
 
     public IdempotencyKey {
@@ -29,18 +30,18 @@ public record IdempotencyKey(String scope, String value) {
      * For a POST that moves money. Without a key, a client that got no answer (a timeout, a 503 after the commit
      * reached the database) cannot know whether to retry, and a retry could move the money twice.
      */
-    public static IdempotencyKey required(String header) {
+    public static IdempotencyKey required(String scope, String header) {
         if (header == null) {
             throw new ApiException(ProblemType.IDEMPOTENCY_KEY_REQUIRED, "This request moves money, so it needs an "
                     + HEADER + " header with a value unique to the operation, such as a UUID. A retry with the same "
                     + "key is safe: the operation takes effect at most once.");
         }
-        return new IdempotencyKey(SHARED_SCOPE, header);
+        return new IdempotencyKey(scope, header);
     }
 
     /** For a POST where a duplicate does no harm that the client cannot see and undo. */
-    public static Optional<IdempotencyKey> optional(String header) {
-        return Optional.ofNullable(header).map(value -> new IdempotencyKey(SHARED_SCOPE, value));
+    public static Optional<IdempotencyKey> optional(String scope, String header) {
+        return Optional.ofNullable(header).map(value -> new IdempotencyKey(scope, value));
     }
 
     /**

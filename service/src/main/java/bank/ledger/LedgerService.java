@@ -1,5 +1,6 @@
 package bank.ledger;
 
+import bank.access.ApiClient;
 import bank.accounts.Account;
 import bank.accounts.AccountDao;
 import bank.accounts.AccountService;
@@ -34,9 +35,13 @@ public class LedgerService {
         this.metrics = metrics;
     }
 
-    /** Credits or debits one account inside the caller's transaction, holding the account's row lock. */
-    public Transaction post(Handle tx, UUID accountId, PostTransactionRequest request) {
-        List<Account> locked = tx.attach(AccountDao.class).lockInIdOrder(List.of(accountId));
+    /**
+     * Credits or debits one account inside the caller's transaction, holding the account's row lock. An account the
+     * client may not act on is not found, and is not locked either.
+     */
+    public Transaction post(Handle tx, ApiClient client, UUID accountId, PostTransactionRequest request) {
+        List<Account> locked = tx.attach(AccountDao.class)
+                .lockInIdOrder(List.of(accountId), AccountService.ownerFilter(client));
         if (locked.isEmpty()) {
             metrics.transaction(request.type().name(), Outcome.REJECTED);
             throw ApiException.notFound("account");
@@ -68,8 +73,9 @@ public class LedgerService {
                 .insert(UuidV7.next(), account.id(), type, amount, balance, description, transferId);
     }
 
-    public Page<Transaction> history(UUID accountId, PageRequest page) {
-        accounts.get(accountId);
+    /** The history of an account the client may see: the same 404 as an unknown account otherwise. */
+    public Page<Transaction> history(ApiClient client, UUID accountId, PageRequest page) {
+        accounts.get(client, accountId);
         return Page.of(jdbi.withExtension(TransactionDao.class,
                         dao -> dao.pageBefore(accountId, page.after().orElse(AFTER_ALL), page.fetchSize())),
                 page, Transaction::id);

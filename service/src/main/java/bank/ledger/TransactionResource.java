@@ -1,5 +1,7 @@
 package bank.ledger;
 
+import bank.access.ApiClient;
+import bank.access.Scope;
 import bank.db.UnitOfWork;
 import bank.http.Ids;
 import bank.http.Page;
@@ -7,12 +9,14 @@ import bank.http.PageRequest;
 import bank.idempotency.Created;
 import bank.idempotency.IdempotencyKey;
 import bank.idempotency.IdempotentPosts;
+import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -44,6 +48,7 @@ public class TransactionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Scope.TRANSACTIONS_WRITE)
     @Operation(summary = "Credit or debit an account",
             description = "A DEBIT larger than the balance is refused with 422 and writes nothing. Needs an "
                     + "Idempotency-Key.")
@@ -55,28 +60,31 @@ public class TransactionResource {
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Response post(
+            @Parameter(hidden = true) @Auth ApiClient client,
             @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
             @Parameter(ref = "#/components/parameters/IdempotencyKey") @HeaderParam(IdempotencyKey.HEADER) String key,
             @NotNull @Valid PostTransactionRequest request) {
-        IdempotencyKey idempotencyKey = IdempotencyKey.required(key);
+        IdempotencyKey idempotencyKey = IdempotencyKey.required(client.id().toString(), key);
         UUID accountId = Ids.pathId(id, "account");
         String operation = "POST /v1/accounts/" + accountId + "/transactions";
         return unitOfWork.run(posts.once(idempotencyKey, operation, request,
-                tx -> Created.withoutLocation(ledger.post(tx, accountId, request))));
+                tx -> Created.withoutLocation(ledger.post(tx, client, accountId, request))));
     }
 
     @GET
+    @RolesAllowed(Scope.TRANSACTIONS_READ)
     @Operation(summary = "List an account's transactions", description = "Newest first. Pass the `next` cursor "
             + "of a page as `after` to get the following page; `next` is null on the last page.")
     @ApiResponse(responseCode = "200", description = "A page of transactions")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Page<Transaction> list(
+            @Parameter(hidden = true) @Auth ApiClient client,
             @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
             @QueryParam("limit") @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200",
                     defaultValue = "50")) String limit,
             @QueryParam("after") @Parameter(schema = @Schema(format = "uuid")) String after) {
         UUID accountId = Ids.pathId(id, "account");
-        return ledger.history(accountId, PageRequest.parse(limit, after));
+        return ledger.history(client, accountId, PageRequest.parse(limit, after));
     }
 }

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A population of simulated customers: they open accounts, receive salaries, pay bills, move money between
  * each other (sometimes more than they have), look at their balances and statements, and now and then send a
- * request that is wrong. Every POST carries an Idempotency-Key of its own and is retried with the same key after a
- * timeout, a 409 or a 5xx, as a careful client would: the outcome of such a request is unknown, and only the same
- * key makes its retry safe.
+ * request that is wrong, a forgotten or a wrong API key among them. Every request carries the generator's key.
+ * Every POST carries an Idempotency-Key of its own and is retried with the same key after a timeout, a 409, a 429
+ * or a 5xx, as a careful client would: the outcome of such a request is unknown (or, after a 429, known to be
+ * nothing), and only the same key makes its retry safe.
  */
 final class TrafficGenerator {
 
@@ -43,6 +44,7 @@ final class TrafficGenerator {
 
     private final URI target;
     private final double rate;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Account> accounts = new CopyOnWriteArrayList<>();
     private final List<String> transfers = new CopyOnWriteArrayList<>();
@@ -52,9 +54,10 @@ final class TrafficGenerator {
     private record Account(String id, String currency) {
     }
 
-    TrafficGenerator(URI target, double rate) {
+    TrafficGenerator(URI target, double rate, String apiKey) {
         this.target = target;
         this.rate = rate;
+        this.authorization = "Bearer " + apiKey;
     }
 
     void run(Duration duration) throws InterruptedException {
@@ -154,14 +157,22 @@ final class TrafficGenerator {
         }
     }
 
-    /** The mistakes real clients make: wrong types, impossible amounts, ids that do not exist, a forgotten key. */
+    /**
+     * The mistakes real clients make: wrong types, impossible amounts, ids that do not exist, a forgotten
+     * Idempotency-Key, a forgotten or a wrong API key.
+     */
     private void badRequest() {
-        switch (ThreadLocalRandom.current().nextInt(5)) {
+        switch (ThreadLocalRandom.current().nextInt(7)) {
             case 0 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 0));
             case 1 -> post(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", "ten"));
             case 2 -> get("/v1/accounts/" + UUID.randomUUID());
             case 3 -> send(postRequest(transactionPath(randomAccount()), Map.of("type", "CREDIT", "amount", 100))
                     .build()); // no Idempotency-Key
+            case 4 -> send(HttpRequest.newBuilder(target.resolve("/v1/accounts?limit=5"))
+                    .timeout(Duration.ofSeconds(10)).GET().build()); // no API key
+            case 5 -> send(HttpRequest.newBuilder(target.resolve("/v1/accounts/" + randomAccount().id()))
+                    .header("Authorization", "Bearer bank_sk_" + UUID.randomUUID().toString().replace("-", ""))
+                    .timeout(Duration.ofSeconds(10)).GET().build()); // a key that does not exist
             default -> post("/v1/transfers", Map.of("fromAccountId", randomAccount().id(), "toAccountId",
                     randomAccount().id(), "amount", -1));
         }
@@ -173,8 +184,9 @@ final class TrafficGenerator {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             HttpRequest request = postRequest(path, body).header("Idempotency-Key", idempotencyKey).build();
             HttpResponse<String> response = send(request);
-            if (response != null && response.statusCode() < 500 && response.statusCode() != 409) {
-                return response.statusCode() == 201 ? parse(response.body()) : null;
+            int status = response == null ? 0 : response.statusCode();
+            if (status != 0 && status < 500 && status != 409 && status != 429) {
+                return status == 201 ? parse(response.body()) : null;
             }
             backOff(attempt);
         }
@@ -184,12 +196,14 @@ final class TrafficGenerator {
     private HttpRequest.Builder postRequest(String path, Object body) {
         return HttpRequest.newBuilder(target.resolve(path))
                 .timeout(Duration.ofSeconds(10))
+                .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json(body)));
     }
 
-    private void get(String path) {
-        send(HttpRequest.newBuilder(target.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(target.resolve(path)).header("Authorization", authorization)
+                .timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -208,10 +222,13 @@ final class TrafficGenerator {
 
     private void awaitApi() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(target.resolve("/v1/accounts?limit=1"))
-                    .timeout(Duration.ofSeconds(5)).GET().build());
+            HttpResponse<String> response = get("/v1/accounts?limit=1");
             if (response != null && response.statusCode() == 200) {
                 return;
+            }
+            if (response != null && (response.statusCode() == 401 || response.statusCode() == 403)) {
+                throw new IllegalStateException("the API refuses the generator's key (" + response.statusCode()
+                        + "): TRAFFIC_API_KEY must be a key with every scope, such as the bootstrap key");
             }
             LOG.info("waiting for the API at {}", target);
             backOff(Math.min(attempt, 5));

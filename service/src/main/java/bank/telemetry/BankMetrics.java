@@ -24,6 +24,7 @@ public final class BankMetrics {
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
     private static final AttributeKey<String> TYPE = AttributeKey.stringKey("type");
     private static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("currency");
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
 
     /** Bucket bounds in minor units: 1.00, 10.00, 100.00, 1 000.00, 10 000.00, 100 000.00. */
     private static final List<Long> AMOUNT_BUCKETS = List.of(100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L);
@@ -42,10 +43,24 @@ public final class BankMetrics {
         }
     }
 
+    /**
+     * Why a request was refused before it reached its resource: no key, a key that is malformed, unknown or
+     * revoked (one reason, so that the metric cannot tell them apart either), a key without the scope the operation
+     * needs, or a client over its rate limit. Never which client: client ids are not bounded.
+     */
+    public enum AuthFailure {
+        MISSING, INVALID, FORBIDDEN, RATE_LIMITED;
+
+        String label() {
+            return name().toLowerCase();
+        }
+    }
+
     private final LongCounter accountsOpened;
     private final LongCounter transactions;
     private final LongCounter transfers;
     private final LongHistogram transferAmount;
+    private final LongCounter authFailures;
 
     public BankMetrics() {
         this(GlobalOpenTelemetry.getMeter("bank-api"));
@@ -70,6 +85,10 @@ public final class BankMetrics {
                 .ofLongs()
                 .setExplicitBucketBoundariesAdvice(AMOUNT_BUCKETS)
                 .build();
+        authFailures = meter.counterBuilder("bank.auth.failures")
+                .setDescription("API requests refused for their key, its scopes or its client's rate limit, by reason.")
+                .setUnit("{request}")
+                .build();
     }
 
     public void accountOpened(Currency currency) {
@@ -82,6 +101,10 @@ public final class BankMetrics {
 
     public void transfer(Outcome outcome) {
         transfers.add(1, Attributes.of(OUTCOME, outcome.label()));
+    }
+
+    public void authFailure(AuthFailure reason) {
+        authFailures.add(1, Attributes.of(REASON, reason.label()));
     }
 
     public void transferCompleted(Money amount, Currency currency) {

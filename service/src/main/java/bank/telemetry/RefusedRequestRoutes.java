@@ -15,8 +15,9 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
 import org.glassfish.jersey.uri.UriTemplate;
 
 /**
- * Gives a request that Jersey refuses before any resource method runs (415 for a body that is not JSON, 405,
- * 406) the route of the resource its path belongs to, in its server span and its HTTP metrics.
+ * Gives a request that is refused before any resource method runs (415 for a body that is not JSON, 405, 406; or
+ * 401, 403 and 429 from the filters of API access) the route of the resource its path belongs to, in its server
+ * span and its HTTP metrics.
  *
  * <p>The agent learns a Jersey request's route when a resource method is dispatched. A request refused while
  * Jersey selects the method keeps the route of the servlet mapping, {@code /*}, and Jersey has not recorded
@@ -41,13 +42,31 @@ public final class RefusedRequestRoutes implements ApplicationEventListener {
 
     @Override
     public RequestEventListener onRequest(RequestEvent start) {
-        return event -> {
-            if (event.getType() == RequestEvent.Type.ON_EXCEPTION) {
-                String path = "/" + event.getUriInfo().getPath(false);
-                routes.stream().filter(route -> route.match(path, new HashMap<>())).findFirst().ifPresent(route ->
-                        HttpServerRoute.update(Context.current(), HttpServerRouteSource.CONTROLLER, route.getTemplate()));
+        return new RequestEventListener() {
+            private boolean dispatched;
+
+            @Override
+            public void onEvent(RequestEvent event) {
+                switch (event.getType()) {
+                    case RESOURCE_METHOD_START -> dispatched = true;
+                    // A request filter that aborts the request (abortWith) throws nothing: its response goes
+                    // straight to the response filters, and no resource method starts.
+                    case ON_EXCEPTION, RESP_FILTERS_START -> {
+                        if (!dispatched) {
+                            route(event);
+                        }
+                    }
+                    default -> {
+                    }
+                }
             }
         };
+    }
+
+    private void route(RequestEvent event) {
+        String path = "/" + event.getUriInfo().getPath(false);
+        routes.stream().filter(route -> route.match(path, new HashMap<>())).findFirst().ifPresent(route ->
+                HttpServerRoute.update(Context.current(), HttpServerRouteSource.CONTROLLER, route.getTemplate()));
     }
 
     /** The full path template of every resource and sub-resource that has methods. */

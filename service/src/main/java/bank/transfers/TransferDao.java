@@ -16,6 +16,11 @@ public interface TransferDao {
             + "VALUES (:id, :fromAccountId, :toAccountId, :amount, :currency, :description, now()) RETURNING " + COLUMNS)
     Transfer insert(UUID id, UUID fromAccountId, UUID toAccountId, Money amount, Currency currency, String description);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM transfers WHERE id = :id")
-    Optional<Transfer> find(UUID id);
+    /**
+     * A transfer as the owner (see AccountService.ownerFilter; null for every transfer) may see it: when it owns the
+     * account the money came from or the one it went to, since the transfer is in the history of both.
+     */
+    @SqlQuery("SELECT " + COLUMNS + " FROM transfers t WHERE id = :id AND (CAST(:owner AS uuid) IS NULL OR EXISTS "
+            + "(SELECT a.id FROM accounts a WHERE a.id IN (t.from_account_id, t.to_account_id) AND a.client_id = :owner))")
+    Optional<Transfer> find(UUID id, UUID owner);
 }

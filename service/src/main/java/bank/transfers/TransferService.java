@@ -1,7 +1,9 @@
 package bank.transfers;
 
+import bank.access.ApiClient;
 import bank.accounts.Account;
 import bank.accounts.AccountDao;
+import bank.accounts.AccountService;
 import bank.db.UuidV7;
 import bank.http.ApiException;
 import bank.http.ProblemType;
@@ -39,9 +41,9 @@ public class TransferService {
         this.metrics = metrics;
     }
 
-    public Transfer transfer(Handle tx, TransferRequest request) {
+    public Transfer transfer(Handle tx, ApiClient client, TransferRequest request) {
         try {
-            Transfer transfer = move(tx, request);
+            Transfer transfer = move(tx, client, request);
             tx.afterCommit(() -> metrics.transferCompleted(transfer.amount(), transfer.currency()));
             return transfer;
         } catch (ApiException e) {
@@ -50,18 +52,22 @@ public class TransferService {
         }
     }
 
-    public Transfer get(UUID id) {
-        return jdbi.withExtension(TransferDao.class, dao -> dao.find(id))
+    public Transfer get(ApiClient client, UUID id) {
+        return jdbi.withExtension(TransferDao.class, dao -> dao.find(id, AccountService.ownerFilter(client)))
                 .orElseThrow(() -> ApiException.notFound("transfer"));
     }
 
-    private Transfer move(Handle tx, TransferRequest request) {
+    /**
+     * The money must come from an account the client may act on; it may go to any account of the same currency.
+     * A source account the client may not act on is refused as if it did not exist, and is not locked.
+     */
+    private Transfer move(Handle tx, ApiClient client, TransferRequest request) {
         if (request.fromAccountId().equals(request.toAccountId())) {
             throw new ApiException(ProblemType.SAME_ACCOUNT, "A transfer needs two different accounts.");
         }
         Map<UUID, Account> locked = tx.attach(AccountDao.class)
-                .lockInIdOrder(List.of(request.fromAccountId(), request.toAccountId())).stream()
-                .collect(Collectors.toMap(Account::id, Function.identity()));
+                .lockForTransfer(request.fromAccountId(), request.toAccountId(), AccountService.ownerFilter(client))
+                .stream().collect(Collectors.toMap(Account::id, Function.identity()));
         Account from = found(locked, request.fromAccountId());
         Account to = found(locked, request.toAccountId());
         if (!from.currency().equals(to.currency())) {

@@ -7,7 +7,9 @@ import bank.testing.BankApi.Reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
@@ -116,6 +118,46 @@ class ApiDocsIT {
         JsonNode open = document.get("paths").get("/v1/accounts").get("post");
         assertThat(idempotencyKey(document, open).get("required").asBoolean()).isFalse();
         assertThat(idempotencyKey(document, open).get("description").asText()).contains("503", "same key");
+    }
+
+    @Test
+    void everyOperationDeclaresTheBearerSchemeItsScopeAndTheAnswersOfAccessControl() {
+        JsonNode document = api.get("/openapi.json").expect(200).body();
+
+        JsonNode scheme = document.get("components").get("securitySchemes").get("apiKey");
+        assertThat(scheme.get("type").asText()).isEqualTo("http");
+        assertThat(scheme.get("scheme").asText()).isEqualTo("bearer");
+        Map<String, String> scopes = new TreeMap<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
+            String operation = entry.getKey().toUpperCase() + " " + path.getKey();
+            JsonNode declared = entry.getValue();
+            assertThat(declared.get("security").toString()).as(operation).isEqualTo("[{\"apiKey\":[]}]");
+            for (String status : List.of("401", "403", "429")) {
+                assertThat(declared.get("responses").has(status)).as(operation + " documents " + status).isTrue();
+            }
+            String scope = declared.get("x-required-scope").asText();
+            assertThat(declared.get("description").asText()).as(operation).contains("`" + scope + "`");
+            scopes.put(operation, scope);
+        }));
+        assertThat(scopes).isEqualTo(Map.of(
+                "GET /v1/accounts", "accounts:read",
+                "POST /v1/accounts", "accounts:write",
+                "GET /v1/accounts/{id}", "accounts:read",
+                "GET /v1/accounts/{id}/transactions", "transactions:read",
+                "POST /v1/accounts/{id}/transactions", "transactions:write",
+                "POST /v1/transfers", "transfers:write",
+                "GET /v1/transfers/{id}", "transactions:read"));
+        JsonNode limited = document.get("components").get("responses").get("TooManyRequests").get("headers");
+        assertThat(limited.fieldNames()).toIterable().contains("Retry-After", "RateLimit-Policy", "RateLimit");
+        assertThat(document.get("components").get("responses").get("Unauthorized").get("headers").has("WWW-Authenticate"))
+                .isTrue();
+    }
+
+    @Test
+    void theDocumentAndSwaggerUiNeedNoKey() {
+        api.withoutKey().get("/openapi.json").expect(200);
+        api.withoutKey().get("/docs/").expect(200);
+        api.withoutKey().get("/docs/ui/swagger-ui-bundle.js").expect(200);
     }
 
     @Test

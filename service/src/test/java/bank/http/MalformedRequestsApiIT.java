@@ -35,7 +35,7 @@ class MalformedRequestsApiIT {
 
     @BeforeEach
     void oneFundedAccount() {
-        raw = new RawHttp(api.app().getLocalPort());
+        raw = new RawHttp(api.app().getLocalPort(), "Authorization: Bearer " + api.client().key());
         account = api.openAccount("USD");
         api.credit(account, 1_000);
     }

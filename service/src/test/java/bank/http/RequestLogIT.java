@@ -49,10 +49,13 @@ class RequestLogIT {
 
         // The line is written as the response completes, which can be a moment after the client has read it.
         List<String> lines = awaitRequestLines(4);
-        assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 duration_ms=\\d+\\.\\d");
-        assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 ");
-        assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 ");
-        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 ");
+        String client = "client=" + api.client().id();
+        assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 " + client
+                + " duration_ms=\\d+\\.\\d");
+        assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 " + client + " ");
+        assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 "
+                + client + " ");
+        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 " + client + " ");
         assertThat(String.join("\n", lines)).doesNotContain(account);
     }
 
@@ -76,6 +79,28 @@ class RequestLogIT {
             String text = event.getFormattedMessage() + event.getMDCPropertyMap()
                     + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
             assertThat(text).doesNotContain(FIRST_NAME, LAST_NAME, ADDRESS);
+        }
+    }
+
+    @Test
+    void keysNeverReachTheLogsAndARefusedRequestNamesNoClient() {
+        String wrongKey = "bank_sk_SentinelWrongKeyThatMustNotBeLogged0000000000";
+        api.withKey(wrongKey).get("/v1/accounts").expect(401);
+        api.withRawAuthorization("Bearer " + wrongKey + " trailing").get("/v1/accounts").expect(401);
+        api.withoutKey().get("/v1/accounts").expect(401);
+        api.get("/v1/accounts").expect(200);
+
+        List<String> lines = awaitRequestLines(4);
+        assertThat(lines.subList(0, 3)).allSatisfy(line -> assertThat(line).contains(" status=401 client=- "));
+        assertThat(lines.get(3)).contains(" status=200 client=" + api.client().id() + " ");
+        List<ILoggingEvent> events;
+        synchronized (captured) {
+            events = List.copyOf(captured.list);
+        }
+        for (ILoggingEvent event : events) {
+            String text = event.getFormattedMessage() + event.getMDCPropertyMap()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(text).doesNotContain("Sentinel", api.client().key().substring(8));
         }
     }
 

@@ -114,7 +114,7 @@ class IdempotencyApiIT {
             CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
                     () -> api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1"));
             Await.until("the first request holds its key", Duration.ofSeconds(15),
-                    () -> KeyLocks.held(api.database(), "inflight-1"));
+                    () -> KeyLocks.held(api.database(), api.client(), "inflight-1"));
 
             Reply duplicate = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(409);
 
@@ -129,7 +129,7 @@ class IdempotencyApiIT {
         assertThat(retry.raw()).isEqualTo(first.raw());
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(api.balance(from)).isEqualTo(600);
-        assertThat(KeyLocks.held(api.database(), "inflight-1")).as("the lock ends with its transaction").isFalse();
+        assertThat(KeyLocks.held(api.database(), api.client(), "inflight-1")).as("the lock ends with its transaction").isFalse();
     }
 
     @Test
@@ -197,7 +197,7 @@ class IdempotencyApiIT {
             intruder.setAutoCommit(false);
             try (Statement insert = intruder.createStatement()) {
                 insert.execute("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
-                        + "created_at) VALUES ('', 'guard-1', 'another request', 201, '{}', now())");
+                        + "created_at) VALUES ('" + api.client().id() + "', 'guard-1', 'another request', 201, '{}', now())");
             }
             credit = CompletableFuture.supplyAsync(
                     () -> api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1"));

@@ -10,22 +10,22 @@ class IdempotencyKeyTest {
 
     @Test
     void aMissingKeyIsRefusedWhereOneIsRequiredAndAbsentWhereItIsOptional() {
-        assertThatThrownBy(() -> IdempotencyKey.required(null))
+        assertThatThrownBy(() -> IdempotencyKey.required("client-1", null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.problem().status()).isEqualTo(400);
                     assertThat(e.problem().type()).hasToString("urn:problem:idempotency-key-required");
                     assertThat(e.problem().detail()).contains("moves money", "retry with the same key is safe");
                 });
-        assertThat(IdempotencyKey.optional(null)).isEmpty();
-        assertThat(IdempotencyKey.optional("k-1")).contains(new IdempotencyKey(IdempotencyKey.SHARED_SCOPE, "k-1"));
-        assertThat(IdempotencyKey.required("k-1")).isEqualTo(new IdempotencyKey(IdempotencyKey.SHARED_SCOPE, "k-1"));
+        assertThat(IdempotencyKey.optional("client-1", null)).isEmpty();
+        assertThat(IdempotencyKey.optional("client-1", "k-1")).contains(new IdempotencyKey("client-1", "k-1"));
+        assertThat(IdempotencyKey.required("client-1", "k-1")).isEqualTo(new IdempotencyKey("client-1", "k-1"));
     }
 
     @Test
     void aKeyIsOneTo255VisibleAsciiCharacters() {
-        assertThat(IdempotencyKey.required("~".repeat(255)).value()).hasSize(255);
+        assertThat(IdempotencyKey.required("client-1", "~".repeat(255)).value()).hasSize(255);
         for (String bad : new String[] {"", "k".repeat(256), "with space", "tab\t", "caf\u00e9"}) {
-            assertThatThrownBy(() -> IdempotencyKey.required(bad)).as(bad)
+            assertThatThrownBy(() -> IdempotencyKey.required("client-1", bad)).as(bad)
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.problem().status()).isEqualTo(422);
                         assertThat(e.problem().errors()).extracting("field").containsExactly("Idempotency-Key");

@@ -3,11 +3,6 @@ package bank.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.testing.TestDatabase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +18,7 @@ class IdempotencyKeysMigrationIT {
     @BeforeEach
     void keysAsTheyWereBefore() throws Exception {
         database = TestDatabase.create();
-        run("db/002-idempotency-keys.sql");
+        database.runChangeset("db/002-idempotency-keys.sql");
         database.execute("""
                 INSERT INTO idempotency_keys (key, request_hash, state, response_status, response_location,
                   response_body, locked_at, created_at) VALUES
@@ -39,7 +34,7 @@ class IdempotencyKeysMigrationIT {
 
     @Test
     void keepsEveryStoredResponseAndFreesUnfinishedClaims() throws Exception {
-        run("db/003-idempotency-keys-one-transaction.sql");
+        database.runChangeset("db/003-idempotency-keys-one-transaction.sql");
 
         assertThat(database.queryLong("SELECT count(*) FROM idempotency_keys")).isEqualTo(2);
         assertThat(database.queryLong("SELECT count(*) FROM idempotency_keys WHERE scope = '' AND key = 'done-1' "
@@ -53,40 +48,15 @@ class IdempotencyKeysMigrationIT {
 
     @Test
     void leavesAKeyUniqueWithinItsScopeAndEveryRowWithAResponse() throws Exception {
-        run("db/003-idempotency-keys-one-transaction.sql");
+        database.runChangeset("db/003-idempotency-keys-one-transaction.sql");
 
         database.execute("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
                 + "created_at) VALUES ('client-1', 'done-1', 'h', 201, '{}', now())");
-        assertRefused("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
+        database.assertRefused("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
                 + "created_at) VALUES ('', 'done-1', 'h', 201, '{}', now())", "23505");
-        assertRefused("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
+        database.assertRefused("INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, "
                 + "created_at) VALUES ('', 'no-response', 'h', NULL, NULL, now())", "23502");
-        assertRefused("INSERT INTO idempotency_keys (key, request_hash, response_status, response_body, created_at) "
+        database.assertRefused("INSERT INTO idempotency_keys (key, request_hash, response_status, response_body, created_at) "
                 + "VALUES ('no-scope', 'h', 201, '{}', now())", "23502");
-    }
-
-    private void assertRefused(String sql, String sqlState) {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-            throw new AssertionError("the database accepted: " + sql);
-        } catch (java.sql.SQLException e) {
-            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
-        }
-    }
-
-    /** Runs a changeset's SQL as Liquibase does: the whole file in one transaction. */
-    private void run(String changelog) throws Exception {
-        String sql;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(changelog)) {
-            if (in == null) {
-                throw new IOException("no " + changelog + " on the class path");
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            statement.execute(sql);
-            connection.commit();
-        }
     }
 }

@@ -95,7 +95,7 @@ class PersonalDataLogIT {
         api.get("/v1/accounts/" + FIRST + "?q=" + LAST).expect(404);
         api.get("/v1/accounts/" + FIRST + "%0A" + FORGED.replace(" ", "%20") + "?q=" + LAST).expect(400);
         // A timeout: the body stops arriving halfway (408).
-        RawHttp raw = new RawHttp(api.app().getLocalPort());
+        RawHttp raw = new RawHttp(api.app().getLocalPort(), "Authorization: Bearer " + api.client().key());
         byte[] head = ("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500"
                 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         assertThat(raw.send(List.of(head, ("{" + person).getBytes(StandardCharsets.UTF_8)), 0, false).status())

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.BankApplication;
 import bank.BankConfiguration;
+import bank.access.ApiClients;
+import bank.access.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,27 +32,82 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs the whole application (config.yml, Jetty on random ports, migrations on start) against a fresh
- * database per test class, and talks to it over real HTTP. Tables are emptied before each test.
+ * database per test class, and talks to it over real HTTP. Tables are emptied before each test, except the API's
+ * clients.
+ *
+ * <p>Requests carry the key of a client made for the test class, which has every scope but {@code admin}, so that
+ * it sees only the accounts it opened, as most clients do. {@link #as} sends another client's key instead, and
+ * {@link #withoutKey} none.
  */
 public final class BankApi implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A client of the API and its key, as {@code clients create} makes them. */
+    public record Client(UUID id, String key) {
+    }
+
+    private final BankApi root;
+    /** The Authorization header to send, or null for none; ignored while the test class's client is the caller. */
+    private final String authorization;
+    private final boolean asTestClient;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ConfigOverride> overrides;
     private UnaryOperator<String> databaseRoute = UnaryOperator.identity();
     private TestDatabase database;
     private DropwizardTestSupport<BankConfiguration> app;
+    private Client defaultClient;
 
     /** @param overrides settings of config.yml to change for this test class, e.g. a shorter lock timeout */
     public BankApi(ConfigOverride... overrides) {
+        this.root = this;
+        this.authorization = null;
+        this.asTestClient = true;
         this.overrides = List.of(overrides);
+    }
+
+    private BankApi(BankApi root, String authorization) {
+        this.root = root;
+        this.authorization = authorization;
+        this.asTestClient = false;
+        this.overrides = List.of();
     }
 
     /** Connects the service to its database through {@code proxy} rather than directly. */
     public BankApi through(TcpProxy proxy) {
         databaseRoute = proxy::relayed;
         return this;
+    }
+
+    /** The same service, called with this client's key. */
+    public BankApi as(Client client) {
+        return withKey(client.key());
+    }
+
+    /** The same service, called with this value as the Bearer key, whatever it is. */
+    public BankApi withKey(String bearerKey) {
+        return new BankApi(root, "Bearer " + bearerKey);
+    }
+
+    /** The same service, called with this Authorization header. */
+    public BankApi withRawAuthorization(String header) {
+        return new BankApi(root, header);
+    }
+
+    /** The same service, called without an Authorization header. */
+    public BankApi withoutKey() {
+        return new BankApi(root, null);
+    }
+
+    /** The test class's client, whose key requests carry unless told otherwise. */
+    public Client client() {
+        return root.defaultClient;
+    }
+
+    /** Creates a client with these scopes, as {@code clients create} does. */
+    public Client newClient(String name, String... scopes) {
+        ApiClients.Created created = new ApiClients(root.database.jdbi()).create(name, Set.of(scopes));
+        return new Client(created.client().id(), created.key());
     }
 
     @Override
@@ -65,6 +123,8 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         settings.addAll(overrides);
         app = new DropwizardTestSupport<>(BankApplication.class, "config.yml", settings.toArray(ConfigOverride[]::new));
         app.before();
+        defaultClient = newClient("tests", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE, Scope.TRANSACTIONS_READ,
+                Scope.TRANSACTIONS_WRITE, Scope.TRANSFERS_WRITE);
     }
 
     @Override
@@ -85,19 +145,19 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
     }
 
     public TestDatabase database() {
-        return database;
+        return root.database;
     }
 
     public DropwizardTestSupport<BankConfiguration> app() {
-        return app;
+        return root.app;
     }
 
     public URI uri(String path) {
-        return URI.create("http://localhost:" + app.getLocalPort() + path);
+        return URI.create("http://localhost:" + app().getLocalPort() + path);
     }
 
     public URI adminUri(String path) {
-        return URI.create("http://localhost:" + app.getAdminPort() + path);
+        return URI.create("http://localhost:" + app().getAdminPort() + path);
     }
 
     public Reply get(String path) {
@@ -125,9 +185,14 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         return send(request);
     }
 
+    /** Sends the request with this view's key, if it has one. */
     public Reply send(HttpRequest.Builder request) {
+        String header = asTestClient ? "Bearer " + root.defaultClient.key() : authorization;
+        if (header != null) {
+            request.header("Authorization", header);
+        }
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> response = root.http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response);
         } catch (IOException e) {

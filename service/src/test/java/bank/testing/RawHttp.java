@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,16 +20,21 @@ import java.util.Map;
 /**
  * An HTTP/1.1 client over a plain socket, for requests no well-behaved client sends: a broken request line or
  * path encoding, a body shorter than its Content-Length, a broken chunk, bytes that are not UTF-8, a body sent
- * slowly. It writes the bytes it is given and reads one response.
+ * slowly. It writes the bytes it is given, with one header line of its own after the request line (the API key, so
+ * that the request gets past authentication to what it tests), and reads one response.
  */
 public final class RawHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final int port;
+    private final byte[] header;
 
-    public RawHttp(int port) {
+    /** @param header a header line every request carries, such as {@code Authorization: Bearer <key>} */
+    public RawHttp(int port, String header) {
         this.port = port;
+        this.header = (header + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends {@code request} at once, then reads the response. */
@@ -54,7 +60,7 @@ public final class RawHttp {
                     if (i > 0 && pauseMillis > 0) {
                         Thread.sleep(pauseMillis);
                     }
-                    out.write(parts.get(i));
+                    out.write(i == 0 ? withHeader(parts.get(0)) : parts.get(i));
                     out.flush();
                 }
                 if (halfClose) {
@@ -70,6 +76,17 @@ public final class RawHttp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The bytes with this client's header line after the first line break, if they have one. */
+    private byte[] withHeader(byte[] request) {
+        for (int i = 0; i + 1 < request.length; i++) {
+            if (request[i] == CRLF[0] && request[i + 1] == CRLF[1]) {
+                return concat(Arrays.copyOfRange(request, 0, i + 2), header,
+                        Arrays.copyOfRange(request, i + 2, request.length));
+            }
+        }
+        return request;
     }
 
     /** A POST of {@code body} with the given Content-Type and an exact Content-Length. */

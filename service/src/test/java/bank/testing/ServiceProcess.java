@@ -29,6 +29,8 @@ import org.awaitility.Awaitility;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/bank-service.jar");
+    /** Every instance bootstraps this key (every scope), so that clients of any instance on one database share it. */
+    public static final String API_KEY = "service-process-bootstrap-key-for-the-tests-0000";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +74,10 @@ public final class ServiceProcess implements AutoCloseable {
             env.put("PORT", Integer.toString(port));
             env.put("ADMIN_PORT", Integer.toString(adminPort));
             env.put("LOKI_URL", "");
+            env.put("BANK_BOOTSTRAP_API_KEY", API_KEY);
+            // The tests that run processes are about faults and start-up, not about the rate limit.
+            env.put("API_RATE_LIMIT_PER_SECOND", "100000");
+            env.put("API_RATE_LIMIT_BURST", "100000");
             env.putAll(environment);
             return new ServiceProcess(builder, log, port, adminPort);
         } catch (IOException e) {

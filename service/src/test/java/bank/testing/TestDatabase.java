@@ -1,9 +1,14 @@
 package bank.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import bank.db.Database;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,7 +18,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A throw-away PostgreSQL database on the server named by {@code TEST_DATABASE_URL} (default
@@ -67,14 +72,19 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** A Jdbi on this database, configured as the service configures its own. */
+    public Jdbi jdbi() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser(USER);
+        dataSource.setPassword(PASSWORD);
+        return Database.jdbi(dataSource);
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }
 
-    /** Jdbi on this database, with SQL objects. */
-    public Jdbi jdbi() {
-        return Jdbi.create(url, USER, PASSWORD).installPlugin(new SqlObjectPlugin());
-    }
 
     /**
      * Opens a transaction that holds an account's row lock, as a concurrent writer would, until the connection
@@ -117,6 +127,32 @@ public final class TestDatabase implements AutoCloseable {
             statement.execute();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a changeset's SQL file from the class path as Liquibase does: the whole file in one transaction. */
+    public void runChangeset(String resource) throws IOException, SQLException {
+        String sql;
+        try (InputStream in = TestDatabase.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no " + resource + " on the class path");
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute(sql);
+            connection.commit();
+        }
+    }
+
+    /** Runs a statement that the schema must refuse, and checks that it does, for the given SQLSTATE. */
+    public void assertRefused(String sql, String sqlState) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+            throw new AssertionError("the database accepted: " + sql);
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
         }
     }
 

@@ -11,15 +11,23 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Plain HTTP calls to the running service. */
+/** Plain HTTP calls to the running service, each with {@code Authorization: Bearer <key>} unless told otherwise. */
 public final class BankClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Function<String, URI> uri;
+    private final String authorization;
 
-    public BankClient(Function<String, URI> uri) {
+    /** @param apiKey sent with every request; null sends no Authorization header */
+    public BankClient(Function<String, URI> uri, String apiKey) {
         this.uri = uri;
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
+    }
+
+    /** The same client with another key, or none (null). */
+    public BankClient withKey(String apiKey) {
+        return new BankClient(uri, apiKey);
     }
 
     public record Reply(int status, String body, long nanos) {
@@ -63,6 +71,9 @@ public final class BankClient {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         long start = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),

@@ -356,6 +356,10 @@ public final class LocalStack implements AutoCloseable {
         if (forTests) {
             // Compose keeps the 60 s default; the tests need the audit's findings in Prometheus within seconds.
             env.put("LEDGER_AUDIT_INTERVAL", "2s");
+            // The tests and the traffic generator share the bootstrap client, and the tests' bursts would meet its
+            // rate limit on a fast machine; RateLimitApiIT tests the limit itself.
+            env.put("API_RATE_LIMIT_PER_SECOND", "1000000");
+            env.put("API_RATE_LIMIT_BURST", "1000000");
         } else {
             env.put("LOKI_URL", override("LOKI_URL", env.get("LOKI_URL")));
         }
@@ -516,6 +520,8 @@ public final class LocalStack implements AutoCloseable {
 
                 Observable Bank is running. Logs: %s
                   API                 http://localhost:%s          (Swagger UI: http://localhost:%2$s/docs/)
+                  API key             the bootstrap key, BANK_BOOTSTRAP_API_KEY (compose's default unless set;
+                                      docs/api.md#api-keys)
                   Health              http://localhost:%s/healthcheck
                   Prometheus          %s
                   Collector metrics   http://localhost:%s/metrics  (its own: http://localhost:%s/metrics)
@@ -531,6 +537,11 @@ public final class LocalStack implements AutoCloseable {
 
     public URI api(String path) {
         return URI.create("http://" + address("api", 8080) + path);
+    }
+
+    /** The key the service bootstraps with every scope, as compose configures it; the traffic generator's too. */
+    public String apiKey() {
+        return compose("api").get("BANK_BOOTSTRAP_API_KEY");
     }
 
     public URI admin(String path) {
