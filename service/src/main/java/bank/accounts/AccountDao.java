@@ -39,8 +39,8 @@ public interface AccountDao {
 
     /**
      * The query behind every GET of an account, written with Jdbi's fluent API rather than as a SQL object method:
-     * attaching a SQL object builds a handler for each of its methods, which cost twice the query itself.
-     * Jdbi ignores static methods of a SQL object type.
+     * attaching a SQL object sets up every one of its methods, work that the busiest read need not pay for
+     * (BENCHMARKS.md, Log). Jdbi ignores static methods of a SQL object type.
      */
     static Optional<Account> find(Handle handle, UUID id, UUID owner) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND " + OWNED)
@@ -75,7 +75,7 @@ public interface AccountDao {
 
     /**
      * Reads an account by column name. Written out rather than a ConstructorMapper, which matches the columns to the
-     * record's parameters again for every result set, at more than the cost of the query (BENCHMARKS.md, Log).
+     * record's parameters again for every result set (BENCHMARKS.md, Log).
      */
     final class Mapper implements RowMapper<Account> {
         @Override
