@@ -212,9 +212,9 @@ class ApiAccessIT {
         assertThat(stranger.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         assertThat(api.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         BankApi third = api.as(api.newClient("third", Scope.TRANSACTIONS_READ));
-        third.get("/v1/transfers/" + paid.get("id").asText()).expect(404);
+        third.get("/v1/transfers/" + paid.get("id").asText()).expectProblem(404, "urn:problem:not-found");
         // The payee still cannot touch the payer's account.
-        stranger.get("/v1/accounts/" + account).expect(404);
+        stranger.get("/v1/accounts/" + account).expectProblem(404, "urn:problem:not-found");
     }
 
     @Test
@@ -269,7 +269,7 @@ class ApiAccessIT {
         // The TTL, and a moment for the request that finds it expired; never a lookup per request, never forever.
         assertThat(took).isLessThan(KEY_CACHE_TTL.plusMillis(1_500));
         for (int i = 0; i < 5; i++) {
-            api.as(client).get("/v1/accounts").expect(401);
+            api.as(client).get("/v1/accounts").expectProblem(401, "urn:problem:api-key-invalid");
         }
     }
 

@@ -262,6 +262,14 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
             return this;
         }
 
+        /** A problem document with this status and this {@code type}, the reason a client acts on. */
+        public Reply expectProblem(int status, String type) {
+            expect(status);
+            assertThat(header("Content-Type")).as(raw()).startsWith("application/problem+json");
+            assertThat(text("type")).as(raw()).isEqualTo(type);
+            return this;
+        }
+
         /**
          * A 503 problem document that says the outcome is unknown, asks for a retry with the same key, and gives
          * away nothing of the failure behind it.
