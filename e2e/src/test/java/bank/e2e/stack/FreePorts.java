@@ -1,5 +1,6 @@
 package bank.e2e.stack;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -44,11 +45,22 @@ final class FreePorts {
         }
     }
 
-    /** The first port of net.ipv4.ip_local_port_range (32768 on Linux unless changed). */
+    /**
+     * The first port of net.ipv4.ip_local_port_range (32768 on Linux unless changed). Read line by line: procfs
+     * reports no size, and a read that trusts the size returns a fragment.
+     */
     private static int ephemeralRangeStart() {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        try {
-            return Files.exists(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 32768;
+        if (!Files.exists(range)) {
+            return 32768;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(range)) {
+            int start = Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+            if (start < 1024 + SPAN) {
+                throw new IllegalStateException("the ephemeral port range starts at " + start
+                        + ", leaving no room for test ports below it");
+            }
+            return start;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

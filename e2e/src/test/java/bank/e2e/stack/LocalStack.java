@@ -356,6 +356,10 @@ public final class LocalStack implements AutoCloseable {
         if (forTests) {
             // Compose keeps the 60 s default; the tests need the audit's findings in Prometheus within seconds.
             env.put("LEDGER_AUDIT_INTERVAL", "2s");
+            // The tests and the traffic generator share the bootstrap client, and the tests' bursts would meet its
+            // rate limit on a fast machine; RateLimitApiIT tests the limit itself.
+            env.put("API_RATE_LIMIT_PER_SECOND", "1000000");
+            env.put("API_RATE_LIMIT_BURST", "1000000");
         } else {
             env.put("LOKI_URL", override("LOKI_URL", env.get("LOKI_URL")));
         }
