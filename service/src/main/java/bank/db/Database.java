@@ -54,7 +54,7 @@ public final class Database {
     }
 
     private static Jdbi configure(Jdbi jdbi) {
-        // Binds ids, null ones too, as uuid rather than varchar, which PostgreSQL would refuse to compare with uuid.
+        // Binds ids, null ones too, as uuid rather than varchar, which PostgreSQL refuses where a uuid is expected.
         jdbi.installPlugin(new PostgresTypes());
         // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
         // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
