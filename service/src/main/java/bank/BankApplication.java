@@ -99,7 +99,7 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new UnannotatedEntityWriting());
         environment.jersey().register(new RefusedRequestRoutes());
         HttpHardening.apply(environment, config.getHttp());
-        ApiDocs.register(environment);
+        ApiDocs.register(environment, config.getIdempotency().getRetention());
         AdminRoutes.register(environment.admin());
         AdminTasks.configure(environment, config.isAdminTasksEnabled());
 

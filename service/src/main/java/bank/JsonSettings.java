@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  * Strict JSON: a request is read as written or refused. No "100" for 100, no 1.5 truncated to 1, no unknown
  * field silently ignored (a misspelt "ammount" must not become a request without an amount).
  */
-final class JsonSettings {
+public final class JsonSettings {
 
     private JsonSettings() {
     }
 
-    static void apply(ObjectMapper mapper) {
+    public static void apply(ObjectMapper mapper) {
         // "amount":1,"amount":7 is not a request for 7: a key named twice is malformed JSON.
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

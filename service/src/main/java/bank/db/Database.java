@@ -23,11 +23,13 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.ui.LoggerUIService;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Builds the Jdbi instance with the bank's column types, and applies schema migrations. */
@@ -52,12 +54,13 @@ public final class Database {
     }
 
     private static Jdbi configure(Jdbi jdbi) {
+        // Binds ids, null ones too, as uuid rather than varchar, which PostgreSQL refuses where a uuid is expected.
+        jdbi.installPlugin(new PostgresTypes());
         // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
         // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
-        jdbi.registerArgument(new UuidArgument());
         jdbi.registerColumnMapper(Money.class, (rs, column, ctx) -> Money.of(rs.getLong(column)));
         jdbi.registerColumnMapper(Currency.class, (rs, column, ctx) -> Currency.getInstance(rs.getString(column)));
         jdbi.registerColumnMapper(UUID.class, (rs, column, ctx) -> rs.getObject(column, UUID.class));
@@ -108,6 +111,19 @@ public final class Database {
         }
     }
 
+    /**
+     * The PostgreSQL plugin's arguments and column mappers, without its set-up of each handle: that set-up
+     * prepares large objects and custom PGobject types, which the service does not use, and the large object
+     * part queries pg_catalog on the first handle of every connection, a statement in a request's trace or in a
+     * health check that should send none.
+     */
+    private static final class PostgresTypes extends PostgresPlugin {
+        @Override
+        public Handle customizeHandle(Handle handle) {
+            return handle;
+        }
+    }
+
     private static final class MoneyArgument extends AbstractArgumentFactory<Money> {
         MoneyArgument() {
             super(Types.BIGINT);
@@ -116,18 +132,6 @@ public final class Database {
         @Override
         protected Argument build(Money value, ConfigRegistry config) {
             return (position, statement, ctx) -> statement.setLong(position, value.minorUnits());
-        }
-    }
-
-    /** Binds null ids as an untyped parameter so PostgreSQL infers uuid instead of refusing a varchar. */
-    private static final class UuidArgument extends AbstractArgumentFactory<UUID> {
-        UuidArgument() {
-            super(Types.OTHER);
-        }
-
-        @Override
-        protected Argument build(UUID value, ConfigRegistry config) {
-            return (position, statement, ctx) -> statement.setObject(position, value);
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.Duration;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.core.converter.ModelConverterContext;
@@ -62,7 +63,7 @@ public final class ApiDocs {
     private static final String IDEMPOTENCY_KEY = "Makes a retry safe: a retry with the same key and body replays "
             + "the first response (with `Idempotent-Replayed: true`); the same key with another body gets 422; a retry "
             + "while the first is in progress gets 409. After a 503 the outcome is unknown: retry with the same key. "
-            + "Keys are kept for 24 hours.";
+            + "Keys are kept for %s.";
 
     /** Operation ids, which the links between operations name. */
     private static final Map<String, String> OPERATION_IDS = Map.of(
@@ -93,17 +94,18 @@ public final class ApiDocs {
                 "/docs/ui", "index.html", "swagger-ui"));
     }
 
-    public static void register(Environment environment) {
-        environment.jersey().register(new OpenApiResource(Json.pretty(document())));
+    /** @param keyRetention how long the service keeps an Idempotency-Key, which the document states */
+    public static void register(Environment environment, Duration keyRetention) {
+        environment.jersey().register(new OpenApiResource(Json.pretty(document(keyRetention))));
     }
 
-    static OpenAPI document() {
+    static OpenAPI document(Duration keyRetention) {
         OpenAPI base = new OpenAPI()
                 .info(new Info().title("Observable Bank API").version("1")
                         .description("Accounts, credits and debits, and transfers. Money is an integer in minor "
                                 + "units of the account's currency (1050 = 10.50). Errors are RFC 9457 "
                                 + "application/problem+json documents."))
-                .components(components());
+                .components(components(keyRetention));
         Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
         List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, TransferResource.class);
         OpenAPI document = reader.read(new LinkedHashSet<>(resources));
@@ -143,7 +145,7 @@ public final class ApiDocs {
                 new Link().operationId(target).parameters("id", expression)));
     }
 
-    private static Components components() {
+    private static Components components(Duration keyRetention) {
         Components components = new Components();
         Map<String, Schema> problemSchemas = ModelConverters.getInstance().readAll(Problem.class);
         problemSchemas.forEach(components::addSchemas);
@@ -185,17 +187,18 @@ public final class ApiDocs {
                         + "same Idempotency-Key")
                 .addHeaderObject("Retry-After", retryAfter));
         AccessDocs.addComponents(components, problem);
+        String kept = IDEMPOTENCY_KEY.formatted(keyRetention);
         components.addParameters("IdempotencyKey", idempotencyKey(true)
                 .description("Required: without one, a request that moves money is refused with 400 and writes "
-                        + "nothing. " + IDEMPOTENCY_KEY));
-        components.addParameters("OptionalIdempotencyKey", idempotencyKey(false).description(IDEMPOTENCY_KEY));
+                        + "nothing. " + kept));
+        components.addParameters("OptionalIdempotencyKey", idempotencyKey(false).description(kept));
         return components;
     }
 
-    /** 1 to 255 visible ASCII characters, as the service checks (anything else is a 422). */
+    /** 1 to {@link IdempotencyKey#MAX_LENGTH} visible ASCII characters, as the service checks (anything else is a 422). */
     private static Parameter idempotencyKey(boolean required) {
         return new Parameter().in("header").name(IdempotencyKey.HEADER).required(required)
-                .schema(new StringSchema().minLength(1).maxLength(255).pattern("^[\\x21-\\x7e]+$"));
+                .schema(new StringSchema().minLength(1).maxLength(IdempotencyKey.MAX_LENGTH).pattern("^[\\x21-\\x7e]+$"));
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 public record IdempotencyKey(String scope, String value) {
 
     public static final String HEADER = "Idempotency-Key";
-    static final int MAX_LENGTH = 255;
+    public static final int MAX_LENGTH = 255;
 
     public IdempotencyKey {
         if (value.isEmpty() || value.length() > MAX_LENGTH || !value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {

@@ -212,9 +212,9 @@ class ApiAccessIT {
         assertThat(stranger.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         assertThat(api.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         BankApi third = api.as(api.newClient("third", Scope.TRANSACTIONS_READ));
-        third.get("/v1/transfers/" + paid.get("id").asText()).expect(404);
+        third.get("/v1/transfers/" + paid.get("id").asText()).expectProblem(404, "urn:problem:not-found");
         // The payee still cannot touch the payer's account.
-        stranger.get("/v1/accounts/" + account).expect(404);
+        stranger.get("/v1/accounts/" + account).expectProblem(404, "urn:problem:not-found");
     }
 
     @Test
@@ -260,16 +260,14 @@ class ApiAccessIT {
         Client client = api.newClient("soon revoked", Scope.ACCOUNTS_READ);
         api.as(client).get("/v1/accounts").expect(200);
 
-        long revokedAt = System.nanoTime();
         new ApiClients(api.database().jdbi()).revoke(client.id());
+
+        // Refused once the cached entry expires: the wait's bound is the TTL plus slack for a busy machine, so a key
+        // that stayed valid forever, or a cache that ignored its TTL, fails here.
         Await.until("the revoked key gets 401", KEY_CACHE_TTL.plusSeconds(5),
                 () -> api.as(client).get("/v1/accounts").status() == 401);
-        Duration took = Duration.ofNanos(System.nanoTime() - revokedAt);
-
-        // The TTL, and a moment for the request that finds it expired; never a lookup per request, never forever.
-        assertThat(took).isLessThan(KEY_CACHE_TTL.plusMillis(1_500));
         for (int i = 0; i < 5; i++) {
-            api.as(client).get("/v1/accounts").expect(401);
+            api.as(client).get("/v1/accounts").expectProblem(401, "urn:problem:api-key-invalid");
         }
     }
 

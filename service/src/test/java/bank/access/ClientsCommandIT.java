@@ -55,7 +55,8 @@ class ClientsCommandIT {
 
         api.withKey(key).post("/v1/accounts", java.util.Map.of("firstName", "Ada", "lastName", "L")).expect(201);
         api.withKey(key).get("/v1/accounts").expect(200);
-        api.withKey(key).post("/v1/transfers", "{}", "Idempotency-Key", "k").expect(403);
+        api.withKey(key).post("/v1/transfers", "{}", "Idempotency-Key", "k")
+                .expectProblem(403, "urn:problem:insufficient-scope");
 
         Run listed = clients("list");
         assertThat(listed.exitCode()).as(listed.err()).isZero();

@@ -9,7 +9,6 @@ import bank.testing.TcpProxy;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +54,8 @@ class DatabaseOutageApiIT {
         }
 
         // The pool finds its dropped connections dead and opens new ones; no restart is needed.
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (api.get("/v1/accounts/" + from).status() != 200) {
-            assertThat(Instant.now()).as("the API serves again after the database came back").isBefore(deadline);
-            Thread.sleep(100);
-        }
+        Await.until("the API serves again after the database came back", Duration.ofSeconds(30),
+                () -> api.get("/v1/accounts/" + from).status() == 200);
         api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1").expect(201);
         api.post("/v1/transfers", transfer, "Idempotency-Key", "outage-1").expect(201);
 

@@ -2,12 +2,14 @@ package bank.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bank.testing.Await;
 import bank.testing.BankApi;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -105,17 +107,14 @@ class RequestLogIT {
     }
 
     private List<String> awaitRequestLines(int expected) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        List<String> lines;
-        do {
+        List<String> lines = Await.until(expected + " request log lines", Duration.ofSeconds(10), () -> {
             synchronized (captured) {
-                lines = captured.list.stream()
+                return captured.list.stream()
                         .filter(event -> event.getLoggerName().equals("bank.http"))
                         .map(ILoggingEvent::getFormattedMessage)
                         .toList();
             }
-            Thread.onSpinWait();
-        } while (lines.size() < expected && System.nanoTime() < deadline);
+        }, written -> written.size() >= expected);
         assertThat(lines).hasSize(expected);
         return lines;
     }

@@ -3,11 +3,8 @@ package bank.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.testing.TestDatabase;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +24,7 @@ class IdempotencyKeyPurgerIT {
         database.close();
     }
 
+    /** The rows are 25 and 23 hours old: on either side of the default retention, 24 hours. */
     @Test
     void deletesOnlyKeysOlderThanTheRetentionInEveryScope() {
         database.execute("""
@@ -37,8 +35,7 @@ class IdempotencyKeyPurgerIT {
                 UNION ALL
                 SELECT '', 'new-' || n, 'h', 201, '{}', now() - interval '23 hours' FROM generate_series(1, 10) n""");
         IdempotencyConfig config = new IdempotencyConfig();
-        Jdbi jdbi = Jdbi.create(database.url(), TestDatabase.USER, TestDatabase.PASSWORD).installPlugin(new SqlObjectPlugin());
-        IdempotencyKeyStore keys = new IdempotencyKeyStore(jdbi, Duration.ofHours(24));
+        IdempotencyKeyStore keys = new IdempotencyKeyStore(database.jdbi(), config.getRetention().toJavaDuration());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             new IdempotencyKeyPurger(keys, scheduler, config).purge();

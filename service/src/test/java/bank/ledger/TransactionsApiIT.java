@@ -71,9 +71,10 @@ class TransactionsApiIT {
 
     @Test
     void postingToAnUnknownAccountIsNotFound() {
-        api.postKeyed(path("01a21f29-ee76-73a3-ba00-57b9fc659254"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
-        api.get(path("01a21f29-ee76-73a3-ba00-57b9fc659254")).expect(404);
-        api.postKeyed(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expect(404);
+        api.postKeyed(path("01a21f29-ee76-73a3-ba00-57b9fc659254"), Map.of("type", "CREDIT", "amount", 1))
+                .expectProblem(404, "urn:problem:not-found");
+        api.get(path("01a21f29-ee76-73a3-ba00-57b9fc659254")).expectProblem(404, "urn:problem:not-found");
+        api.postKeyed(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expectProblem(404, "urn:problem:not-found");
     }
 
     @Test

@@ -2,6 +2,7 @@ package bank.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bank.testing.Await;
 import bank.testing.BankApi;
 import bank.testing.RawHttp;
 import bank.testing.TcpProxy;
@@ -20,10 +21,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,13 +150,9 @@ class PersonalDataLogIT {
         return lines;
     }
 
-    private static String await(Supplier<String> text, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String current = text.get();
-        while (!current.contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            current = text.get();
-        }
+    private static String await(Supplier<String> text, String expected) {
+        String current = Await.until("log output containing " + expected, Duration.ofSeconds(20), text,
+                output -> output.contains(expected));
         assertThat(current).as("log output").contains(expected);
         return current;
     }

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
     private TestDatabase database;
     private DropwizardTestSupport<BankConfiguration> app;
     private Client defaultClient;
+    private List<String> tables;
 
     /** @param overrides settings of config.yml to change for this test class, e.g. a shorter lock timeout */
     public BankApi(ConfigOverride... overrides) {
@@ -125,6 +127,25 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         app.before();
         defaultClient = newClient("tests", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE, Scope.TRANSACTIONS_READ,
                 Scope.TRANSACTIONS_WRITE, Scope.TRANSFERS_WRITE);
+        tables = emptiedTables();
+    }
+
+    /**
+     * Every table the migrations made, read from the database so that a new one is emptied too: all but Liquibase's
+     * own (the migration history and its lock) and the API's clients, where the test class's client lives.
+     */
+    private List<String> emptiedTables() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT format('%I', tablename) FROM pg_tables "
+                     + "WHERE schemaname = current_schema() AND tablename NOT LIKE 'databasechangelog%' "
+                     + "AND tablename <> 'api_clients' ORDER BY tablename")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        assertThat(names).as("tables the migrations made").contains("accounts", "idempotency_keys");
+        return List.copyOf(names);
     }
 
     @Override
@@ -140,7 +161,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void beforeEach(ExtensionContext context) throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE accounts, transfers, transactions, idempotency_keys");
+            statement.execute("TRUNCATE " + String.join(", ", tables));
         }
     }
 
@@ -259,6 +280,14 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
             if (status() != status) {
                 throw new AssertionError("expected " + status + " but got " + status() + ": " + raw());
             }
+            return this;
+        }
+
+        /** A problem document with this status and this {@code type}, the reason a client acts on. */
+        public Reply expectProblem(int status, String type) {
+            expect(status);
+            assertThat(header("Content-Type")).as(raw()).startsWith("application/problem+json");
+            assertThat(text("type")).as(raw()).isEqualTo(type);
             return this;
         }
 

@@ -15,8 +15,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -162,18 +164,12 @@ public final class TestDatabase implements AutoCloseable {
      */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                return;
-            } catch (IllegalStateException busy) {
-                if (System.nanoTime() > deadline) {
-                    throw busy;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
-            }
-        }
+        Awaitility.await("database " + name + " dropped").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> {
+                    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                    return true;
+                });
     }
 
     private static void admin(String sql) {

@@ -88,8 +88,10 @@ class TransfersApiIT {
         String known = api.openAccount("EUR");
         api.credit(known, 100);
 
-        Reply unknownTarget = api.postKeyed("/v1/transfers", transfer(known, UNKNOWN, 1, null)).expect(404);
-        Reply unknownSource = api.postKeyed("/v1/transfers", transfer(UNKNOWN, known, 1, null)).expect(404);
+        Reply unknownTarget = api.postKeyed("/v1/transfers", transfer(known, UNKNOWN, 1, null))
+                .expectProblem(404, "urn:problem:not-found");
+        Reply unknownSource = api.postKeyed("/v1/transfers", transfer(UNKNOWN, known, 1, null))
+                .expectProblem(404, "urn:problem:not-found");
 
         assertThat(unknownTarget.text("detail")).contains(UNKNOWN);
         assertThat(unknownSource.text("detail")).contains(UNKNOWN);
@@ -104,7 +106,7 @@ class TransfersApiIT {
         api.credit(from, 10);
         api.credit(to, Long.MAX_VALUE);
 
-        api.postKeyed("/v1/transfers", transfer(from, to, 10, null)).expect(422);
+        api.postKeyed("/v1/transfers", transfer(from, to, 10, null)).expectProblem(422, "urn:problem:balance-limit");
 
         assertThat(api.balance(from)).isEqualTo(10);
         assertThat(api.balance(to)).isEqualTo(Long.MAX_VALUE);
@@ -113,8 +115,8 @@ class TransfersApiIT {
 
     @Test
     void unknownOrMalformedTransferIdsAreNotFound() {
-        api.get("/v1/transfers/" + UNKNOWN).expect(404);
-        api.get("/v1/transfers/xyz").expect(404);
+        api.get("/v1/transfers/" + UNKNOWN).expectProblem(404, "urn:problem:not-found");
+        api.get("/v1/transfers/xyz").expectProblem(404, "urn:problem:not-found");
     }
 
     private void assertNothingWrittenBeyondTheDeposit(String from, String to) {
