@@ -111,8 +111,11 @@ class Run:
         # Always the jar of the checkout as it is: a stale jar would measure other code. (C needs it too, for
         # the migrations.)
         if a.build:
-            self.say("building the service: ./mvnw -B -q -DskipTests package")
-            subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+            # clean: on top of an earlier build the shade plugin re-shades the previous jar, whose classes win over
+            # those of a dependency that changed since.
+            self.say("building the service: ./mvnw -B -q -DskipTests clean package")
+            subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"], cwd=ROOT,
+                           check=True)
         elif not os.path.exists(os.path.join(ROOT, "service/target/bank-service.jar")):
             raise SystemExit("bench: service/target/bank-service.jar is missing; run without --no-build")
         collector = None
@@ -417,7 +420,7 @@ def _versions(collector):
         agent = next((l.split(":", 1)[1].strip() for l in manifest.splitlines()
                       if l.startswith("Implementation-Version")), "unknown")
     return {
-        "java": system.first_line(["java", "-version"]),
+        "java": system.first_line([stack.runtime_java(ROOT), "-version"]),
         "agent": agent,
         "postgresql": system.first_line([os.path.join(bindir(), "postgres"), "--version"]),
         "wrk": system.first_line(["wrk", "-v"]),

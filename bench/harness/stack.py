@@ -6,9 +6,11 @@ them when they change: the JVM flags from the ENTRYPOINT of service/Dockerfile, 
 `api` service (with its x-otel-agent anchor). Compose host names become the local processes that play them.
 """
 
+import glob
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,8 +34,37 @@ SCRUBBED = re.compile(r"^(OTEL_|LOKI_URL$|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_
 
 # --- the repository's files ----------------------------------------------------------------------------------
 
+def runtime_java(root):
+    """The java of a local JDK of the same major version as service/Dockerfile's runtime image (its last FROM
+    eclipse-temurin:<major>...): BENCH_JAVA_HOME if set, else the java on PATH, else one in /usr/lib/jvm."""
+    text = open(os.path.join(root, "service/Dockerfile")).read()
+    images = re.findall(r"^FROM\s+eclipse-temurin:(\d+)\S*", text, re.MULTILINE)
+    if not images:
+        raise RuntimeError("service/Dockerfile's runtime stage is not FROM eclipse-temurin:<major>...")
+    major = images[-1]
+    homes = [os.environ["BENCH_JAVA_HOME"]] if os.environ.get("BENCH_JAVA_HOME") else []
+    on_path = shutil.which("java")
+    if on_path:
+        homes.append(os.path.dirname(os.path.dirname(os.path.realpath(on_path))))
+    homes += sorted(glob.glob("/usr/lib/jvm/*"))
+    for home in homes:
+        if _java_major(home) == major:
+            return os.path.join(home, "bin", "java")
+    raise SystemExit(f"bench: service/Dockerfile runs the service on Java {major}; install a JDK {major} (Temurin "
+                     f"{major}) or point BENCH_JAVA_HOME at one")
+
+
+def _java_major(home):
+    try:
+        with open(os.path.join(home, "release")) as f:
+            version = re.search(r'^JAVA_VERSION="(\d+)', f.read(), re.MULTILINE)
+    except OSError:
+        return None
+    return version.group(1) if version else None
+
+
 def dockerfile_command(root):
-    """ENTRYPOINT + CMD of service/Dockerfile, with image paths made local."""
+    """ENTRYPOINT + CMD of service/Dockerfile, with image paths made local and the JDK of its runtime image."""
     text = open(os.path.join(root, "service/Dockerfile")).read().replace("\\\n", " ")
     parts = {}
     for instruction in ("ENTRYPOINT", "CMD"):
@@ -43,6 +74,8 @@ def dockerfile_command(root):
         parts[instruction] = json.loads(match.group(1))
     command = []
     for arg in parts["ENTRYPOINT"] + parts["CMD"]:
+        if not command and arg == "java":
+            arg = runtime_java(root)
         for image_path, local in IMAGE_PATHS.items():
             arg = arg.replace(image_path, os.path.join(root, local))
         if "/app/" in arg:

@@ -89,10 +89,13 @@ def heap_after_gc_kib(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True, timeout=120, check=True)
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60,
                           check=True).stdout
-    match = re.search(r"heap\s+total (\d+)K, used (\d+)K", info)
-    if not match:
+    # One line for G1's heap, one per generation for the serial and parallel collectors; Metaspace lines have no
+    # "total". Java 17: "total <committed>K, used <used>K"; Java 25's G1: "total reserved <r>K, committed <c>K, used".
+    spaces = re.findall(r"total (?:reserved \d+K, committed )?(\d+)K, used (\d+)K", info)
+    if not spaces:
         raise RuntimeError("cannot read the heap from jcmd GC.heap_info:\n" + info)
-    return {"heap_total_kib": int(match.group(1)), "heap_used_kib": int(match.group(2)), "heap_info": info.strip()}
+    return {"heap_total_kib": sum(int(total) for total, _ in spaces),
+            "heap_used_kib": sum(int(used) for _, used in spaces), "heap_info": info.strip()}
 
 
 def machine():

@@ -12,6 +12,7 @@ import bank.docs.ApiDocs;
 import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
+import bank.http.UnannotatedEntityWriting;
 import bank.idempotency.IdempotencyKeyPurger;
 import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
@@ -95,6 +96,7 @@ public class BankApplication extends Application<BankConfiguration> {
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
+        environment.jersey().register(new UnannotatedEntityWriting());
         environment.jersey().register(new RefusedRequestRoutes());
         HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment, config.getIdempotency().getRetention());

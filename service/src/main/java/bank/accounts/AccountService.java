@@ -50,7 +50,7 @@ public class AccountService {
     }
 
     public Account get(ApiClient client, UUID id) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.find(id, ownerFilter(client)))
+        return jdbi.withHandle(handle -> AccountDao.find(handle, id, ownerFilter(client)))
                 .orElseThrow(() -> ApiException.notFound("account"));
     }
 

@@ -1,12 +1,16 @@
 package bank.idempotency;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-@RegisterConstructorMapper(StoredResponse.class)
+@RegisterRowMapper(IdempotencyDao.Mapper.class)
 interface IdempotencyDao {
 
     String EXPIRED = "created_at < now() - make_interval(secs => :retentionSeconds)";
@@ -37,4 +41,13 @@ interface IdempotencyDao {
     @SqlUpdate("DELETE FROM idempotency_keys WHERE (scope, key) IN "
             + "(SELECT scope, key FROM idempotency_keys WHERE " + EXPIRED + " LIMIT :batch)")
     int purgeExpired(long retentionSeconds, int batch);
+
+    /** Reads a stored response by column name; see AccountDao.Mapper for why it is written out. */
+    final class Mapper implements RowMapper<StoredResponse> {
+        @Override
+        public StoredResponse map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new StoredResponse(rs.getString("request_hash"), rs.getInt("status"), rs.getString("location"),
+                    rs.getString("body"));
+        }
+    }
 }

@@ -1,12 +1,20 @@
 package bank.ledger;
 
+import static bank.db.Columns.instant;
+import static bank.db.Columns.money;
+import static bank.db.Columns.uuid;
+
 import bank.money.Money;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-@RegisterConstructorMapper(Transaction.class)
+@RegisterRowMapper(TransactionDao.Mapper.class)
 public interface TransactionDao {
 
     String COLUMNS = "id, account_id, type, amount, balance_after, description, transfer_id, created_at";
@@ -20,4 +28,14 @@ public interface TransactionDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM transactions WHERE account_id = :accountId AND id < :before "
             + "ORDER BY id DESC LIMIT :limit")
     List<Transaction> pageBefore(UUID accountId, UUID before, int limit);
+
+    /** Reads a ledger line by column name; see AccountDao.Mapper for why it is written out. */
+    final class Mapper implements RowMapper<Transaction> {
+        @Override
+        public Transaction map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Transaction(uuid(rs, "id"), uuid(rs, "account_id"), TransactionType.valueOf(rs.getString("type")),
+                    money(rs, "amount"), money(rs, "balance_after"), rs.getString("description"), uuid(rs, "transfer_id"),
+                    instant(rs, "created_at"));
+        }
+    }
 }
