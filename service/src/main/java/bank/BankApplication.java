@@ -13,6 +13,7 @@ import bank.http.HttpHardening;
 import bank.http.ProblemMappers;
 import bank.http.RequestLog;
 import bank.http.UnannotatedEntityWriting;
+import bank.http.UnreadBodies;
 import bank.idempotency.IdempotencyKeyPurger;
 import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
@@ -97,6 +98,7 @@ public class BankApplication extends Application<BankConfiguration> {
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());
         environment.jersey().register(new UnannotatedEntityWriting());
+        environment.jersey().register(new UnreadBodies());
         environment.jersey().register(new RefusedRequestRoutes());
         HttpHardening.apply(environment, config.getHttp());
         ApiDocs.register(environment, config.getIdempotency().getRetention());

@@ -36,6 +36,7 @@ public final class StrictJsonBody implements ReaderInterceptor {
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         MediaType type = context.getMediaType();
         if (type == null || !type.getSubtype().toLowerCase(java.util.Locale.ROOT).endsWith("json")) {
+            context.setProperty(UnreadBodies.BODY_READ, true);
             return context.proceed();
         }
         String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
@@ -43,6 +44,7 @@ public final class StrictJsonBody implements ReaderInterceptor {
             throw new ApiException(ProblemStatus.of(415));
         }
         byte[] body = readWithin(context.getInputStream());
+        context.setProperty(UnreadBodies.BODY_READ, true);
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

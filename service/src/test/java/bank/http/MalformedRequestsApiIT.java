@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,34 @@ class MalformedRequestsApiIT {
         raw = new RawHttp(api.app().getLocalPort(), "Authorization: Bearer " + api.client().key());
         account = api.openAccount("USD");
         api.credit(account, 1_000);
+    }
+
+    /**
+     * A request refused before its body is read (here for its key, while the body is still on its way) leaves bytes
+     * on the connection that the server will not read, so it closes the connection: the response must say so, or a
+     * client that sends its next request on that connection finds it closed with no answer.
+     */
+    @Test
+    void aRequestRefusedBeforeItsBodyArrivesClosesItsConnectionAndSaysSo() {
+        RawHttp stranger = new RawHttp(api.app().getLocalPort(), "Authorization: Bearer bank_sk_" + "0".repeat(43));
+        byte[] body = utf8("{\"firstName\":\"Ada\",\"lastName\":\"L\"}");
+        byte[] request = RawHttp.post("/v1/accounts", "application/json", body);
+        byte[] head = Arrays.copyOf(request, request.length - body.length);
+
+        RawHttp.Response reply = stranger.send(List.of(head, body), 500, false);
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.json().path("type").asText()).isEqualTo("urn:problem:api-key-invalid");
+        assertThat(reply.header("Connection")).isEqualTo("close");
+    }
+
+    @Test
+    void aRequestWhoseBodyWasReadKeepsItsConnection() {
+        RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts", "application/json",
+                utf8("{\"firstName\":\"Ada\",\"lastName\":\"L\"}")));
+
+        assertThat(reply.status()).isEqualTo(201);
+        assertThat(reply.header("Connection")).isNull();
     }
 
     static Stream<Arguments> invalidText() {
