@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.Currency;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import liquibase.Scope;
 import liquibase.UpdateSummaryEnum;
@@ -61,9 +60,6 @@ public final class Database {
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
-        jdbi.registerColumnMapper(Money.class, (rs, column, ctx) -> Money.of(rs.getLong(column)));
-        jdbi.registerColumnMapper(Currency.class, (rs, column, ctx) -> Currency.getInstance(rs.getString(column)));
-        jdbi.registerColumnMapper(UUID.class, (rs, column, ctx) -> rs.getObject(column, UUID.class));
         return jdbi;
     }
 
