@@ -161,8 +161,7 @@ class ApiAccessIT {
      */
     @Test
     void anotherClientsAccountIsNotFoundOnEveryReadAndWriteAndNothingIsWritten() {
-        Client strangerClient = api.newClient("stranger", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE,
-                Scope.TRANSACTIONS_READ, Scope.TRANSACTIONS_WRITE, Scope.TRANSFERS_WRITE);
+        Client strangerClient = api.newClient("stranger", BankApi.OPERATION_SCOPES);
         BankApi stranger = api.as(strangerClient);
         String strangers = stranger.openAccount("EUR");
         stranger.credit(strangers, 500);
@@ -198,8 +197,7 @@ class ApiAccessIT {
 
     @Test
     void moneyComesFromAnOwnedAccountAndGoesToAnyAndBothSidesSeeTheTransfer() {
-        Client strangerClient = api.newClient("stranger", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE,
-                Scope.TRANSACTIONS_READ, Scope.TRANSACTIONS_WRITE, Scope.TRANSFERS_WRITE);
+        Client strangerClient = api.newClient("stranger", BankApi.OPERATION_SCOPES);
         BankApi stranger = api.as(strangerClient);
         String strangers = stranger.openAccount("EUR");
 

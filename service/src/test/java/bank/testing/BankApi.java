@@ -44,6 +44,10 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The scope of every operation, but not admin: a client with these sees only the accounts it opened. */
+    public static final String[] OPERATION_SCOPES = Scope.ALL.stream()
+            .filter(scope -> !scope.equals(Scope.ADMIN)).toArray(String[]::new);
+
     /** A client of the API and its key, as {@code clients create} makes them. */
     public record Client(UUID id, String key) {
     }
@@ -125,8 +129,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         settings.addAll(overrides);
         app = new DropwizardTestSupport<>(BankApplication.class, "config.yml", settings.toArray(ConfigOverride[]::new));
         app.before();
-        defaultClient = newClient("tests", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE, Scope.TRANSACTIONS_READ,
-                Scope.TRANSACTIONS_WRITE, Scope.TRANSFERS_WRITE);
+        defaultClient = newClient("tests", OPERATION_SCOPES);
         tables = emptiedTables();
     }
 
