@@ -4,7 +4,7 @@
 -- and the response body in Java; here they are fixed strings of the same size, or made in SQL.
 \set n random(1, :accounts)
 \set amount random(1, 10000)
-SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id IN (bench.account_id(:n)) ORDER BY id FOR UPDATE \gset
+SELECT id, first_name, last_name, address, currency, balance, created_at FROM accounts WHERE id = bench.account_id(:n) FOR UPDATE \gset
 \set balance :balance + :amount
 UPDATE accounts SET balance = :balance WHERE id = bench.account_id(:n);
 INSERT INTO transactions (id, account_id, type, amount, balance_after, description, transfer_id, created_at) VALUES (bench.uuid_v7(), bench.account_id(:n), 'CREDIT', :amount, :balance, 'bench credit', NULL, now()) RETURNING id, account_id, type, amount, balance_after, description, transfer_id, created_at;

@@ -8,7 +8,6 @@ import static bank.db.Columns.uuid;
 import bank.money.Money;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
@@ -17,9 +16,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The accounts table. Methods that take an {@code owner} see only the accounts of that client, or every account
@@ -48,23 +45,30 @@ public interface AccountDao {
     }
 
     /**
-     * Locks the given accounts for the rest of the transaction, always in id order: two transfers over the same
-     * pair, in either direction, then queue on the same first row instead of deadlocking. Accounts the owner does
-     * not own are neither returned nor locked.
+     * Locks one account for the rest of the transaction, if the owner owns it; a keyed credit or debit starts here.
+     * Fluent, like {@link #find}, because every write runs it.
      */
-    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (<ids>) AND " + OWNED + " ORDER BY id FOR UPDATE")
-    List<Account> lockInIdOrder(@BindList("ids") Collection<UUID> ids, UUID owner);
+    static Optional<Account> lock(Handle tx, UUID id, UUID owner) {
+        return tx.createQuery("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND " + OWNED + " FOR UPDATE")
+                .bind("id", id).bindByType("owner", owner, UUID.class).map(MAPPER).findOne();
+    }
 
     /**
-     * Locks the two accounts of a transfer in id order, as {@link #lockInIdOrder} does: the source only if the owner
+     * Locks the two accounts of a transfer, always in id order: two transfers over the same pair, in either
+     * direction, then queue on the same first row instead of deadlocking. The source is locked only if the owner
      * owns it, the destination whoever owns it, since money may go to any account.
      */
-    @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (:from, :to) AND (id = :to OR " + OWNED + ") "
-            + "ORDER BY id FOR UPDATE")
-    List<Account> lockForTransfer(UUID from, UUID to, UUID owner);
+    static List<Account> lockForTransfer(Handle tx, UUID from, UUID to, UUID owner) {
+        return tx.createQuery("SELECT " + COLUMNS + " FROM accounts WHERE id IN (:from, :to) AND (id = :to OR " + OWNED
+                        + ") ORDER BY id FOR UPDATE")
+                .bind("from", from).bind("to", to).bindByType("owner", owner, UUID.class).map(MAPPER).list();
+    }
 
-    @SqlUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
-    void updateBalance(UUID id, Money balance);
+    /** Sets the balance of an account the caller has locked; every write runs it, hence fluent. */
+    static void updateBalance(Handle tx, UUID id, Money balance) {
+        tx.createUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
+                .bind("balance", balance.minorUnits()).bind("id", id).execute();
+    }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM accounts WHERE id > :after ORDER BY id LIMIT :limit")
     List<Account> pageAfter(UUID after, int limit);

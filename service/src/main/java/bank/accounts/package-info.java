@@ -2,7 +2,7 @@
  * Accounts: opening, reading and listing them.
  *
  * <p>Owns the {@code accounts} table. An account opens with a zero balance in one currency, which never changes;
- * its balance is changed only by the ledger, under the row lock that {@link bank.accounts.AccountDao#lockInIdOrder}
+ * its balance is changed only by the ledger, under the row lock that {@link bank.accounts.AccountDao#lock}
  * takes in id order. Opening an account moves no money, so its Idempotency-Key is optional.
  */
 package bank.accounts;

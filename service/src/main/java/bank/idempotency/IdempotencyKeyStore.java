@@ -29,11 +29,11 @@ public class IdempotencyKeyStore {
      * @return false, at once, if another transaction holds the key
      */
     boolean tryLock(Handle tx, IdempotencyKey key) {
-        return tx.attach(IdempotencyDao.class).tryLock(key.lockId());
+        return IdempotencyDao.tryLock(tx, key.lockId());
     }
 
     Optional<StoredResponse> find(Handle tx, IdempotencyKey key) {
-        return tx.attach(IdempotencyDao.class).find(key.scope(), key.value(), retentionSeconds);
+        return IdempotencyDao.find(tx, key.scope(), key.value(), retentionSeconds);
     }
 
     /**
@@ -41,7 +41,7 @@ public class IdempotencyKeyStore {
      *         skipped the lock could cause that, and the primary key refuses the second response
      */
     boolean save(Handle tx, IdempotencyKey key, StoredResponse response) {
-        return tx.attach(IdempotencyDao.class).save(key.scope(), key.value(), response, retentionSeconds) == 1;
+        return IdempotencyDao.save(tx, key.scope(), key.value(), response, retentionSeconds) == 1;
     }
 
     /** Deletes up to {@code batch} expired keys, in a statement of its own. */

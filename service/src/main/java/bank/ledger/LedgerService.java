@@ -12,7 +12,6 @@ import bank.http.ProblemType;
 import bank.money.Money;
 import bank.telemetry.BankMetrics;
 import bank.telemetry.BankMetrics.Outcome;
-import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -40,15 +39,13 @@ public class LedgerService {
      * client may not act on is not found, and is not locked either.
      */
     public Transaction post(Handle tx, ApiClient client, UUID accountId, PostTransactionRequest request) {
-        List<Account> locked = tx.attach(AccountDao.class)
-                .lockInIdOrder(List.of(accountId), AccountService.ownerFilter(client));
-        if (locked.isEmpty()) {
+        Account account = AccountDao.lock(tx, accountId, AccountService.ownerFilter(client)).orElseThrow(() -> {
             metrics.transaction(request.type().name(), Outcome.REJECTED);
-            throw ApiException.notFound("account");
-        }
+            return ApiException.notFound("account");
+        });
         Transaction line;
         try {
-            line = record(tx, locked.get(0), request.type(), request.amount(), request.description(), null);
+            line = record(tx, account, request.type(), request.amount(), request.description(), null);
         } catch (ApiException e) {
             metrics.transaction(request.type().name(), Outcome.of(e));
             throw e;
@@ -68,9 +65,8 @@ public class LedgerService {
             case CREDIT -> credited(account, amount);
             case DEBIT -> debited(account, amount);
         };
-        tx.attach(AccountDao.class).updateBalance(account.id(), balance);
-        return tx.attach(TransactionDao.class)
-                .insert(UuidV7.next(), account.id(), type, amount, balance, description, transferId);
+        AccountDao.updateBalance(tx, account.id(), balance);
+        return TransactionDao.insert(tx, UuidV7.next(), account.id(), type, amount, balance, description, transferId);
     }
 
     /** The history of an account the client may see: the same 404 as an unknown account otherwise. */

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -19,10 +20,25 @@ public interface TransactionDao {
 
     String COLUMNS = "id, account_id, type, amount, balance_after, description, transfer_id, created_at";
 
-    @SqlQuery("INSERT INTO transactions (id, account_id, type, amount, balance_after, description, transfer_id, created_at) "
-            + "VALUES (:id, :accountId, :type, :amount, :balanceAfter, :description, :transferId, now()) RETURNING " + COLUMNS)
-    Transaction insert(UUID id, UUID accountId, TransactionType type, Money amount, Money balanceAfter,
-                       String description, UUID transferId);
+    Mapper MAPPER = new Mapper();
+
+    /** Writes a ledger line; every credit, debit and transfer runs it, hence fluent, as AccountDao.find is. */
+    static Transaction insert(Handle tx, UUID id, UUID accountId, TransactionType type, Money amount,
+                              Money balanceAfter, String description, UUID transferId) {
+        return tx.createQuery("INSERT INTO transactions "
+                        + "(id, account_id, type, amount, balance_after, description, transfer_id, created_at) "
+                        + "VALUES (:id, :accountId, :type, :amount, :balanceAfter, :description, :transferId, now()) "
+                        + "RETURNING " + COLUMNS)
+                .bind("id", id)
+                .bind("accountId", accountId)
+                .bind("type", type.name())
+                .bind("amount", amount.minorUnits())
+                .bind("balanceAfter", balanceAfter.minorUnits())
+                .bind("description", description)
+                .bindByType("transferId", transferId, UUID.class)
+                .map(MAPPER)
+                .one();
+    }
 
     /** Newest first: ids are time-ordered, so paging walks down the (account_id, id) index. */
     @SqlQuery("SELECT " + COLUMNS + " FROM transactions WHERE account_id = :accountId AND id < :before "

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.Currency;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -21,9 +22,24 @@ public interface TransferDao {
 
     String COLUMNS = "id, from_account_id, to_account_id, amount, currency, description, created_at";
 
-    @SqlQuery("INSERT INTO transfers (id, from_account_id, to_account_id, amount, currency, description, created_at) "
-            + "VALUES (:id, :fromAccountId, :toAccountId, :amount, :currency, :description, now()) RETURNING " + COLUMNS)
-    Transfer insert(UUID id, UUID fromAccountId, UUID toAccountId, Money amount, Currency currency, String description);
+    Mapper MAPPER = new Mapper();
+
+    /** Fluent, as AccountDao.find is, because every transfer runs it. */
+    static Transfer insert(Handle tx, UUID id, UUID fromAccountId, UUID toAccountId, Money amount, Currency currency,
+                           String description) {
+        return tx.createQuery("INSERT INTO transfers "
+                        + "(id, from_account_id, to_account_id, amount, currency, description, created_at) "
+                        + "VALUES (:id, :fromAccountId, :toAccountId, :amount, :currency, :description, now()) "
+                        + "RETURNING " + COLUMNS)
+                .bind("id", id)
+                .bind("fromAccountId", fromAccountId)
+                .bind("toAccountId", toAccountId)
+                .bind("amount", amount.minorUnits())
+                .bind("currency", currency.getCurrencyCode())
+                .bind("description", description)
+                .map(MAPPER)
+                .one();
+    }
 
     /**
      * A transfer as the owner (see AccountService.ownerFilter; null for every transfer) may see it: when it owns the

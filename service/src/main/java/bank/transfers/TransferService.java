@@ -11,7 +11,6 @@ import bank.ledger.LedgerService;
 import bank.ledger.TransactionType;
 import bank.telemetry.BankMetrics;
 import bank.telemetry.BankMetrics.Outcome;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -65,8 +64,8 @@ public class TransferService {
         if (request.fromAccountId().equals(request.toAccountId())) {
             throw new ApiException(ProblemType.SAME_ACCOUNT, "A transfer needs two different accounts.");
         }
-        Map<UUID, Account> locked = tx.attach(AccountDao.class)
-                .lockForTransfer(request.fromAccountId(), request.toAccountId(), AccountService.ownerFilter(client))
+        Map<UUID, Account> locked = AccountDao.lockForTransfer(tx, request.fromAccountId(), request.toAccountId(),
+                        AccountService.ownerFilter(client))
                 .stream().collect(Collectors.toMap(Account::id, Function.identity()));
         Account from = found(locked, request.fromAccountId());
         Account to = found(locked, request.toAccountId());
@@ -74,8 +73,8 @@ public class TransferService {
             throw new ApiException(ProblemType.CURRENCY_MISMATCH, "Account " + from.id() + " holds "
                     + from.currency() + " and account " + to.id() + " holds " + to.currency() + ".");
         }
-        Transfer transfer = tx.attach(TransferDao.class).insert(UuidV7.next(), from.id(), to.id(),
-                request.amount(), from.currency(), request.description());
+        Transfer transfer = TransferDao.insert(tx, UuidV7.next(), from.id(), to.id(), request.amount(), from.currency(),
+                request.description());
         ledger.record(tx, from, TransactionType.DEBIT, request.amount(), request.description(), transfer.id());
         ledger.record(tx, to, TransactionType.CREDIT, request.amount(), request.description(), transfer.id());
         return transfer;
