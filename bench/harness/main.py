@@ -331,7 +331,6 @@ class Run:
         for round_no in range(1, a.rounds + 1):
             self.say(f"--- {phase}: round {round_no} of {a.rounds}")
             record = self.start_services(phase, round_no, database)
-            self.record["rounds"].append(record)
             if round_no == 1:
                 self.preflight(data, database)
             for scenario in scenarios:
@@ -339,6 +338,7 @@ class Run:
                     for config in a.configs:
                         self.measure(phase, round_no, scenario, connections, config, data, database)
             self.stop_services(record)
+            self.record["rounds"].append(record)
             self.save()
 
     def plans(self):
@@ -355,6 +355,13 @@ class Run:
                 os.makedirs(os.path.join(self.results, "plans"), exist_ok=True)
                 with open(os.path.join(self.results, "plans", f"{database}-{script[:-4]}.txt"), "w") as f:
                     f.write(text + "\n")
+
+    def drop_unfinished_round(self):
+        """A round stopped halfway measured only some scenarios; medians over rounds must not mix it in. A round
+        joins record["rounds"] when it finishes."""
+        finished = {(x["phase"], x["round"]) for x in self.record["rounds"]}
+        self.record["measurements"] = [m for m in self.record["measurements"]
+                                       if (m["phase"], m["round"]) in finished]
 
     def save(self):
         with open(os.path.join(self.results, "run.json"), "w") as f:
@@ -455,6 +462,10 @@ def main(argv):
         succeeded = True
     except KeyboardInterrupt:
         run.say("interrupted")
+        # The rounds that finished are kept: bench/run --report-from can still write BENCHMARKS.md from them.
+        run.record["stopped_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        run.drop_unfinished_round()
+        run.save()
     except Exception:
         run.say("failed:\n" + traceback.format_exc())
     finally:

@@ -102,7 +102,13 @@ def render(r):
     v = r.get("versions", {})
     seeding = r.get("seeding", {})
     w("| | |\n|---|---|")
-    w(f"| Date | {r['started_utc'].replace('T', ' ')} to {r.get('finished_utc', '?').replace('T', ' ')} |")
+    start = r["started_utc"].replace("T", " ")
+    if r.get("finished_utc"):
+        w(f"| Date | {start} to {r['finished_utc'].replace('T', ' ')} |")
+    elif r.get("stopped_utc"):
+        w(f"| Date | {start} to {r['stopped_utc'].replace('T', ' ')}, when it was stopped |")
+    else:
+        w(f"| Date | {start}; stopped before the end, at a time not recorded |")
     w(f"| Command | `{r['command']}` |")
     w(f"| Commit | {r['git']} |")
     w(f"| Machine | {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']} |")
@@ -114,7 +120,15 @@ def render(r):
     w(f"| Collector | {v.get('collector', '?')} |")
     w(f"| PostgreSQL | {v.get('postgresql', '?')} |")
     w(f"| wrk | {v.get('wrk', '?')} |")
-    w(f"| Rounds | {s['rounds']}, each A, B, C per scenario and connection count |")
+    finished = len({x["round"] for x in r["rounds"] if x["phase"] == "main"})
+    if finished < s["rounds"]:
+        w(f"| Rounds | {finished} of the {s['rounds']} planned: the run was stopped during round {finished + 1}, "
+          f"and every figure here comes from the rounds that finished. Each round measures A, B, C per scenario "
+          f"and connection count |")
+    else:
+        w(f"| Rounds | {s['rounds']}, each A, B, C per scenario and connection count |")
+    if s.get("growth") and not any(x["phase"] == "growth" for x in r["measurements"]):
+        w("| Growth | seeded, but not measured: the run was stopped before its growth phase |")
     w(f"| Windows | {s['duration']} s measured, after warm-up in {s['warmup_window']} s windows until two agree "
       f"within {s['warmup_tolerance']:.0%} (at most {s['warmup_cap']} s) |")
     for database, d in seeding.items():
