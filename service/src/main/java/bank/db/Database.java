@@ -1,6 +1,5 @@
 package bank.db;
 
-import bank.money.Money;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -58,7 +57,6 @@ public final class Database {
         // Exception messages carry the driver's error and nothing else. SHORT_STATEMENT (JDBI's default), PARAMETERS
         // and DETAIL all append the bound values, which can be a customer's name; NONE appends neither values nor SQL.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        jdbi.registerArgument(new MoneyArgument());
         jdbi.registerArgument(new CurrencyArgument());
         return jdbi;
     }
@@ -117,17 +115,6 @@ public final class Database {
         @Override
         public Handle customizeHandle(Handle handle) {
             return handle;
-        }
-    }
-
-    private static final class MoneyArgument extends AbstractArgumentFactory<Money> {
-        MoneyArgument() {
-            super(Types.BIGINT);
-        }
-
-        @Override
-        protected Argument build(Money value, ConfigRegistry config) {
-            return (position, statement, ctx) -> statement.setLong(position, value.minorUnits());
         }
     }
 
