@@ -115,8 +115,16 @@ generate_schemas() {
       PyYAML==6.0.3
   fi
   kubernetes_dir=$(module_dir "k8s.io/kubernetes@$kubernetes_version")
-  "$venv/bin/openapi2jsonschema2" --expanded --kubernetes --stand-alone --strict -o "$out/kubernetes" \
-    "$kubernetes_dir/api/openapi-spec/swagger.json"
+  # The output folder must be relative: the tool resolves its own references against the working directory.
+  # It reports a kind it cannot convert and carries on with exit status 0 (in v1.37 a few alpha scheduling
+  # kinds whose types refer to themselves), hence the check of the kinds deploy/ uses.
+  (cd "$out" && "$venv/bin/openapi2jsonschema2" --expanded --kubernetes --stand-alone --strict -o kubernetes \
+    "$kubernetes_dir/api/openapi-spec/swagger.json")
+  local kind
+  for kind in configmap-v1 service-v1 serviceaccount-v1 pod-v1 deployment-apps-v1 poddisruptionbudget-policy-v1 \
+    horizontalpodautoscaler-autoscaling-v2 networkpolicy-networking-v1; do
+    [[ -s $out/kubernetes/$kind.json ]] || { echo "openapi2jsonschema2 made no schema for $kind"; return 1; }
+  done
   # kubeconform's own converter for CRDs; FILENAME_FORMAT gives each group its own name.
   kubeconform_dir=$(module_dir "github.com/yannh/kubeconform@$kubeconform_version")
   mkdir -p "$out/crds"

@@ -20,8 +20,12 @@ app.kubernetes.io/name: {{ include "observable-bank.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{- define "observable-bank.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "observable-bank.labels" -}}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+helm.sh/chart: {{ include "observable-bank.chart" . }}
 {{ include "observable-bank.selectorLabels" . }}
 app.kubernetes.io/version: {{ include "observable-bank.tag" . | quote }}
 app.kubernetes.io/component: api
