@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds, from the Go module proxy alone, the tools that tools/check-kubernetes.sh runs against the chart and
-# the manifests under deploy/, and prints a directory holding all of them:
+# Builds, from the Go module proxy alone, the tools that tools/check-kubernetes.sh and
+# tools/check-kubernetes-api.sh run against the chart and the manifests under deploy/, and prints a directory
+# holding them:
+#   tools/build-kubernetes-tools.sh chart   helm, helm-unittest, kubeconform (a few minutes cold)
+#   tools/build-kubernetes-tools.sh         all of them:
 #   etcd, kube-apiserver, kubectl   a real API server on loopback (no kubelet: pods never run)
 #   helm                            lint, template, install, test hooks
 #   helm-unittest                   the chart's unit tests (deploy/helm/observable-bank/tests)
@@ -8,6 +11,12 @@
 # Each tool is built once per machine and cached under ~/.cache/observable-bank (tools/lib/cached-build.sh).
 # A cold build takes tens of minutes on two cores, most of it kube-apiserver; a warm run returns at once.
 set -euo pipefail
+
+what=${1:-all}
+case "$what" in
+  chart | all) ;;
+  *) echo "usage: tools/build-kubernetes-tools.sh [chart]" >&2; exit 2 ;;
+esac
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -111,19 +120,23 @@ unittest_dir=$(cached_build build-kubernetes-tools "$cache_root/helm-unittest-$h
   "$cache_root/helm-unittest-$helm_unittest_version" "building helm-unittest $helm_unittest_version" build_helm_unittest)
 kubeconform_dir=$(cached_build build-kubernetes-tools "$cache_root/kubeconform-$kubeconform_version" \
   "$cache_root/kubeconform-$kubeconform_version" "building kubeconform $kubeconform_version" build_kubeconform)
-etcd_dir=$(cached_build build-kubernetes-tools "$cache_root/etcd-$etcd_version" "$cache_root/etcd-$etcd_version" \
-  "building etcd $etcd_version (about a minute)" build_etcd)
-kubernetes_dir=$(cached_build build-kubernetes-tools "$cache_root/kubernetes-$kubernetes_version" \
-  "$cache_root/kubernetes-$kubernetes_version" \
-  "building kube-apiserver and kubectl $kubernetes_version (15 to 30 minutes on two cores)" build_kubernetes)
+if [[ $what == all ]]; then
+  etcd_dir=$(cached_build build-kubernetes-tools "$cache_root/etcd-$etcd_version" "$cache_root/etcd-$etcd_version" \
+    "building etcd $etcd_version (about a minute)" build_etcd)
+  kubernetes_dir=$(cached_build build-kubernetes-tools "$cache_root/kubernetes-$kubernetes_version" \
+    "$cache_root/kubernetes-$kubernetes_version" \
+    "building kube-apiserver and kubectl $kubernetes_version (15 to 30 minutes on two cores)" build_kubernetes)
+fi
 
 # One directory to put on PATH; rebuilt from the cached builds each time, which costs nothing.
-bin="$cache_root/kubernetes-tools-$kubernetes_version/bin"
+bin="$cache_root/kubernetes-tools-$what-$kubernetes_version/bin"
 mkdir -p "$bin"
 ln -sfn "$helm_dir/helm" "$bin/helm"
 ln -sfn "$unittest_dir/helm-unittest" "$bin/helm-unittest"
 ln -sfn "$kubeconform_dir/kubeconform" "$bin/kubeconform"
-ln -sfn "$etcd_dir/etcd" "$bin/etcd"
-ln -sfn "$kubernetes_dir/kube-apiserver" "$bin/kube-apiserver"
-ln -sfn "$kubernetes_dir/kubectl" "$bin/kubectl"
+if [[ $what == all ]]; then
+  ln -sfn "$etcd_dir/etcd" "$bin/etcd"
+  ln -sfn "$kubernetes_dir/kube-apiserver" "$bin/kube-apiserver"
+  ln -sfn "$kubernetes_dir/kubectl" "$bin/kubectl"
+fi
 echo "$bin"
