@@ -233,16 +233,19 @@ class Run:
         if a.growth:
             phases.append(("growth", a.growth_rounds, GROWTH_SCENARIOS))
         measurements = starts = 0
+        # The start-up phase starts B only when the run has the Collector, for some configuration with the agent.
+        startup = {config for _, _, config, _ in STARTUP_VARIANTS
+                   if a.startup and (config == "A" or any(c.startswith("B") for c in a.configs))}
         for phase, rounds, scenarios in phases:
             for round_no in range(1, rounds + 1):
                 starts += len([c for c in self.configs(phase, round_no) if c in SERVICES])
-                if a.startup and phase == "main":
-                    starts += len(STARTUP_VARIANTS)
+                if phase == "main":
+                    starts += len([v for v in STARTUP_VARIANTS if v[2] in startup])
                 for _ in scenarios:
                     for connections in a.connections:
                         measurements += len(self.configs(phase, round_no, connections))
         # The AOT training runs, one per cache.
-        starts += len(({"A", "B"} if a.startup else set()) | ({"B"} if "B-aot" in self.configs("main", 1) else set()))
+        starts += len(startup | ({"B"} if "B-aot" in self.configs("main", 1) else set()))
         each = a.steady_windows * a.warmup_window + a.duration
         fixed = starts * START_SECONDS + (GROWTH_SEED_SECONDS if a.growth else 0) + (BUILD_SECONDS if a.build else 0)
         least = measurements * each + fixed

@@ -160,17 +160,16 @@ def render(r):
     w("| scenario | conns | A req/s | B req/s | C tx/s | B/A req/s | B/A p99 | A/C req/s | service CPU A | "
       "service CPU B | B − A | pipeline CPU B | PostgreSQL CPU A |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for scenario in _ordered(main, "scenario"):
-        for c in _ordered([x for x in main if x["scenario"] == scenario], "connections"):
-            sel = lambda config: _select(r, "main", scenario, c, config)
-            w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | {_fmt(_values(sel('B'), 'rps'), 0)} | "
-              f"{_fmt(_values(sel('C'), 'rps'), 0)} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'B', _ratio))} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'p99_ms', 'A', 'B', _ratio))} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'C', 'A', _ratio))} | "
-              f"{_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | {_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'service_cpu_ms', 'A', 'B', _minus), 3)} | "
-              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {_fmt(_values(sel('A'), 'postgres_cpu_ms'), 3)} |")
+    for scenario, c in _scenarios_and_connections(main):
+        sel = lambda config: _select(r, "main", scenario, c, config)
+        w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | {_fmt(_values(sel('B'), 'rps'), 0)} | "
+          f"{_fmt(_values(sel('C'), 'rps'), 0)} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'B', _ratio))} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'p99_ms', 'A', 'B', _ratio))} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'C', 'A', _ratio))} | "
+          f"{_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | {_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'service_cpu_ms', 'A', 'B', _minus), 3)} | "
+          f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {_fmt(_values(sel('A'), 'postgres_cpu_ms'), 3)} |")
     w("")
 
     split = [x for x in main if x["config"] in SPLIT]
@@ -187,15 +186,14 @@ def render(r):
         w("| scenario | conns | A | B | B − A | instrumentation | spans, not exported | span export | log shipping "
           "| pipeline | AOT cache |")
         w("|---|---|---|---|---|---|---|---|---|---|---|")
-        for scenario in _ordered(split, "scenario"):
-            for c in _ordered([x for x in split if x["scenario"] == scenario], "connections"):
-                cpu = lambda first, second: _fmt(_paired(r, "main", scenario, c, "service_cpu_ms", first, second,
-                                                         _minus), 3)
-                sel = lambda config: _select(r, "main", scenario, c, config)
-                w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | "
-                  f"{_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | {cpu('A', 'B')} | {cpu('A', 'B-sdk-off')} | "
-                  f"{cpu('B-sdk-off', 'B-no-traces')} | {cpu('B-no-traces', 'B')} | {cpu('B-no-logs', 'B')} | "
-                  f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {cpu('B', 'B-aot')} |")
+        for scenario, c in _scenarios_and_connections(split):
+            cpu = lambda first, second: _fmt(_paired(r, "main", scenario, c, "service_cpu_ms", first, second,
+                                                     _minus), 3)
+            sel = lambda config: _select(r, "main", scenario, c, config)
+            w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | "
+              f"{_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | {cpu('A', 'B')} | {cpu('A', 'B-sdk-off')} | "
+              f"{cpu('B-sdk-off', 'B-no-traces')} | {cpu('B-no-traces', 'B')} | {cpu('B-no-logs', 'B')} | "
+              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {cpu('B', 'B-aot')} |")
         w("")
 
     w("## Every configuration\n")
@@ -315,6 +313,13 @@ def render(r):
 def _without_agent(command):
     return " ".join(a for a in command.split() if not a.startswith(("-javaagent:", "-Dotel.", "-Xbootclasspath/a:",
                                                                      "--add-modules=java.instrument")))
+
+
+def _scenarios_and_connections(measurements):
+    """(scenario, connections) pairs in the order they were measured."""
+    for scenario in _ordered(measurements, "scenario"):
+        for connections in _ordered([x for x in measurements if x["scenario"] == scenario], "connections"):
+            yield scenario, connections
 
 
 def _ordered(measurements, key):
