@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the stack's configuration files with the programs that read them: the ocb-built Collector,
 # promtool and amtool at the versions compose runs, and docker-compose's own validation; and the shell
-# scripts of tools/ and .ci/ with shellcheck.
+# scripts of tools/ and .ci/ and the image's entrypoint (service/docker-entrypoint.sh) with shellcheck.
 # Prints nothing when everything passes; otherwise reports each failure and exits non-zero.
 #
 # Loki and Tempo have no validator here (no container engine, and their Go modules are not used);
@@ -76,7 +76,7 @@ fi
 
 if command -v shellcheck >/dev/null; then
   # -x follows the files the scripts source (tools/lib/cached-build.sh).
-  check "shell scripts (shellcheck)" shellcheck -x tools/*.sh tools/lib/*.sh .ci/run
+  check "shell scripts (shellcheck)" shellcheck -x tools/*.sh tools/lib/*.sh .ci/run service/docker-entrypoint.sh
 else
   fail "shellcheck is not installed and could not be installed"
 fi

@@ -5,6 +5,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import re
 import secrets
 import shlex
@@ -21,7 +22,21 @@ from .load import Data
 from .postgres import Postgres, bindir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CONFIGS = ["A", "B", "C"]
+# B-aot: B started with the AOT cache that service/docker-entrypoint.sh would record: per-request cost with the
+# cache (classes loaded before the agent starts make the agent keep its per-class fields in weak maps instead).
+SPLIT = [c for c in stack.B_VARIANTS if c != "B"] + ["B-aot"]
+CONFIGS = ["A", "B", "C"] + SPLIT
+SERVICES = ["A", "B-aot"] + list(stack.B_VARIANTS)
+# Fixed costs the plan counts: one service start (to healthy, and stopped again), seeding the growth database.
+START_SECONDS = 15
+GROWTH_SEED_SECONDS = 420
+BUILD_SECONDS = 120
+# Start-up phase: (label, Java major or None for the Dockerfile's, configuration, with the AOT cache).
+STARTUP_VARIANTS = [
+    ("Java 17", "17", "A", False), ("Java 17", "17", "B", False),
+    ("Java 25", None, "A", False), ("Java 25", None, "B", False),
+    ("Java 25, AOT cache", None, "A", True), ("Java 25, AOT cache", None, "B", True),
+]
 SMALL = Data(accounts=10_000, active=1_000, active_lines=60, lines=100_000)
 GROWTH = Data(accounts=1_000_000, active=1_000, active_lines=60, lines=10_000_000)
 GROWTH_SCENARIOS = ["get-account", "history"]
@@ -33,16 +48,35 @@ def parse_args(argv):
                    help="smoke run: one round, 16 connections, short warm-up and windows (a few minutes)")
     p.add_argument("--scenarios", default=",".join(load.SCENARIO_NAMES),
                    help="comma-separated, from: " + ", ".join(load.SCENARIO_NAMES) + " (default: all)")
-    p.add_argument("--configs", default="A,B,C", help="comma-separated, from A, B, C (default: all)")
+    p.add_argument("--configs", default=",".join(CONFIGS),
+                   help="comma-separated, from " + ", ".join(CONFIGS) + " (default: all)")
+    p.add_argument("--split-rounds", type=int, default=1,
+                   help="rounds that also measure B's variants (" + ", ".join(SPLIT) + "), at the first connection "
+                        "count only (default 1)")
+    p.add_argument("--ceiling-rounds", type=int, default=1,
+                   help="rounds of the main phase that also measure C, the pgbench ceiling, which needs no JIT and "
+                        "varies little between rounds (default 1)")
     p.add_argument("--rounds", type=int, help="rounds of A, B, C (default 3; --quick 1)")
-    p.add_argument("--duration", type=int, help="seconds of each measured window (default 30; --quick 8)")
+    p.add_argument("--duration", type=int, help="seconds of each measured window (default 10; --quick 5)")
     p.add_argument("--connections", help="comma-separated connection counts (default 16,64; --quick 16)")
-    p.add_argument("--warmup-window", type=int, help="seconds of each warm-up window (default 10; --quick 4)")
-    p.add_argument("--warmup-cap", type=int, help="most seconds of warm-up per measurement (default 180; --quick 16)")
+    p.add_argument("--warmup-window", type=int, help="seconds of each warm-up window (default 5; --quick 3)")
+    p.add_argument("--steady-windows", type=int, default=2,
+                   help="measure once this many consecutive warm-up windows are flat (default 2: 10 s)")
     p.add_argument("--warmup-tolerance", type=float, default=0.05,
-                   help="two consecutive warm-up windows within this fraction end the warm-up (default 0.05)")
+                   help="flat: the windows' req/s within this fraction of their median (default 0.05)")
+    p.add_argument("--warmup-cap", type=int,
+                   help="most seconds of warm-up per measurement (default 120; --quick 15); lowered further "
+                        "when the budget needs it")
+    p.add_argument("--budget-minutes", type=float,
+                   help="the whole run's time: warm-up caps shrink so that it ends within it (default 58; "
+                        "--quick 20)")
+    p.add_argument("--startup", dest="startup", action="store_true", default=True,
+                   help="measure start-up on Java 17, Java 25 and Java 25 with an AOT cache, each with and without "
+                        "the agent, once per round (default)")
+    p.add_argument("--no-startup", dest="startup", action="store_false", help="leave the start-up phase out")
     p.add_argument("--growth", action="store_true",
                    help="also run GET and history on 1,000,000 accounts and 10,000,000 ledger lines")
+    p.add_argument("--growth-rounds", type=int, default=1, help="rounds of the growth phase (default 1)")
     p.add_argument("--no-build", dest="build", action="store_false",
                    help="use the jar in service/target as it is instead of building it first")
     p.add_argument("--report-from", metavar="RESULTS_DIR",
@@ -50,20 +84,23 @@ def parse_args(argv):
     args = p.parse_args(argv)
     quick = args.quick
     args.rounds = args.rounds or (1 if quick else 3)
-    args.duration = args.duration or (8 if quick else 30)
-    args.warmup_window = args.warmup_window or (4 if quick else 10)
-    args.warmup_cap = args.warmup_cap or (16 if quick else 180)
+    args.duration = args.duration or (5 if quick else 10)
+    args.warmup_window = args.warmup_window or (3 if quick else 5)
+    args.warmup_cap = args.warmup_cap or (15 if quick else 120)
+    args.budget_minutes = args.budget_minutes or (20 if quick else 58)
     args.connections = [int(c) for c in (args.connections or ("16" if quick else "16,64")).split(",")]
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    args.configs = [c.strip().upper() for c in args.configs.split(",") if c.strip()]
+    by_name = {c.upper(): c for c in CONFIGS}
+    configs = [c.strip().upper() for c in args.configs.split(",") if c.strip()]
     for s in args.scenarios:
         if s not in load.SCENARIO_NAMES:
             p.error(f"unknown scenario {s}; choose from {', '.join(load.SCENARIO_NAMES)}")
-    for c in args.configs:
-        if c not in CONFIGS:
-            p.error(f"unknown configuration {c}; choose from A, B, C")
-    if args.rounds < 1 or args.duration < 1 or min(args.connections) < 1:
-        p.error("rounds, duration and connections must be positive")
+    for c in configs:
+        if c not in by_name:
+            p.error(f"unknown configuration {c}; choose from {', '.join(CONFIGS)}")
+    args.configs = [c for c in CONFIGS if c.upper() in configs]
+    if args.rounds < 1 or args.duration < 1 or min(args.connections) < 1 or args.steady_windows < 2:
+        p.error("rounds, duration and connections must be positive, and --steady-windows at least 2")
     return args
 
 
@@ -87,14 +124,19 @@ class Run:
             "started_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "settings": {k: getattr(args, k) for k in ("rounds", "duration", "connections", "scenarios", "configs",
                                                        "warmup_window", "warmup_cap", "warmup_tolerance",
-                                                       "growth", "quick")},
+                                                       "steady_windows", "split_rounds", "ceiling_rounds",
+                                                       "budget_minutes",
+                                                       "startup", "growth", "growth_rounds", "quick")},
             "machine": system.machine(),
             "git": _git_revision(),
             "measurements": [],
             "rounds": [],
             "seeding": {},
             "plans": {},
+            "startup": [],
         }
+        self.deadline = None
+        self.left = {"measurements": 0, "starts": 0}
 
     def say(self, message):
         line = f"{datetime.datetime.now().strftime('%H:%M:%S')} {message}"
@@ -106,7 +148,7 @@ class Run:
 
     def prepare(self):
         a = self.args
-        if "A" in a.configs or "B" in a.configs:
+        if any(c in SERVICES for c in a.configs):
             _ensure_wrk(self)
         # Always the jar of the checkout as it is: a stale jar would measure other code. (C needs it too, for
         # the migrations.)
@@ -119,7 +161,8 @@ class Run:
         elif not os.path.exists(os.path.join(ROOT, "service/target/bank-service.jar")):
             raise SystemExit("bench: service/target/bank-service.jar is missing; run without --no-build")
         collector = None
-        if "B" in a.configs:
+        with_agent = any(c.startswith("B") for c in a.configs)
+        if with_agent:
             self.say("Collector: tools/build-otelcol.sh (cached after the first build)")
             collector = subprocess.run([os.path.join(ROOT, "tools/build-otelcol.sh")], cwd=ROOT, check=True,
                                        capture_output=True, text=True).stdout.strip()
@@ -132,11 +175,12 @@ class Run:
         if a.growth:
             self.seed("bank_growth", GROWTH)
 
-        if "B" in a.configs:
+        if with_agent:
             self.telemetry = stack.Telemetry(ROOT, collector, self.logs)
             self.telemetry.start()
             self.say("Collector and Loki/Tempo sink started")
         self.command = stack.dockerfile_command(ROOT)
+        self.jcmd = os.path.join(os.path.dirname(self.command[0]), "jcmd")
         compose = stack.compose_environment(ROOT, "api")
         self.record["service"] = {
             "command": " ".join(c.replace(ROOT + "/", "") for c in self.command),
@@ -173,21 +217,127 @@ class Run:
 
     # --- services --------------------------------------------------------------------------------------------
 
+    def configs(self, phase, round_no, connections=None):
+        """The configurations measured in this round (at this connection count): B's variants only in the first
+        --split-rounds rounds of the main phase, at its first connection count."""
+        a = self.args
+        split = phase == "main" and round_no <= a.split_rounds and connections in (None, a.connections[0])
+        ceiling = phase != "main" or round_no <= a.ceiling_rounds
+        return [c for c in a.configs if (c not in SPLIT or split) and (c != "C" or ceiling)]
+
+    def plan(self):
+        """Every measurement and service start the run will make, and the least time they take: each warm-up
+        flat at once (--steady-windows windows). The budget's deadline lowers the warm-up caps when needed."""
+        a = self.args
+        phases = [("main", a.rounds, a.scenarios)]
+        if a.growth:
+            phases.append(("growth", a.growth_rounds, GROWTH_SCENARIOS))
+        measurements = starts = 0
+        # The start-up phase starts B only when the run has the Collector, for some configuration with the agent.
+        startup = {config for _, _, config, _ in STARTUP_VARIANTS
+                   if a.startup and (config == "A" or any(c.startswith("B") for c in a.configs))}
+        for phase, rounds, scenarios in phases:
+            for round_no in range(1, rounds + 1):
+                starts += len([c for c in self.configs(phase, round_no) if c in SERVICES])
+                if phase == "main":
+                    starts += len([v for v in STARTUP_VARIANTS if v[2] in startup])
+                for _ in scenarios:
+                    for connections in a.connections:
+                        measurements += len(self.configs(phase, round_no, connections))
+        # The AOT training runs, one per cache.
+        starts += len(startup | ({"B"} if "B-aot" in self.configs("main", 1) else set()))
+        each = a.steady_windows * a.warmup_window + a.duration
+        fixed = starts * START_SECONDS + (GROWTH_SEED_SECONDS if a.growth else 0) + (BUILD_SECONDS if a.build else 0)
+        least = measurements * each + fixed
+        most = measurements * (a.warmup_cap + a.duration) + fixed
+        self.left = {"measurements": measurements, "starts": starts}
+        self.deadline = time.monotonic() + a.budget_minutes * 60
+        self.record["plan"] = {"measurements": measurements, "service_starts": starts, "least_minutes": round(
+            least / 60, 1), "uncapped_minutes": round(most / 60, 1), "budget_minutes": a.budget_minutes}
+        self.say(f"plan: {measurements} measurements of {each} s or more ({a.steady_windows} flat windows of "
+                 f"{a.warmup_window} s, then {a.duration} s measured), {starts} service starts"
+                 + (", seeding the growth database" if a.growth else "")
+                 + f": at least {least / 60:.0f} min, at most {min(most, a.budget_minutes * 60) / 60:.0f} min "
+                 f"(with every warm-up at its cap of {a.warmup_cap} s, {most / 60:.0f} min; the budget of "
+                 f"{a.budget_minutes:g} min lowers the caps when needed)")
+        if least > a.budget_minutes * 60:
+            raise SystemExit(f"bench: the plan needs at least {least / 60:.0f} min, more than --budget-minutes "
+                             f"{a.budget_minutes:g}; measure fewer rounds, scenarios or configurations, or shorter "
+                             f"windows")
+
+    def warmup_cap(self):
+        """--warmup-cap, or less: this measurement's share of the time left once the least every remaining
+        measurement and start needs is set aside, so that the run ends by its deadline."""
+        a = self.args
+        floor = a.steady_windows * a.warmup_window
+        spare = (self.deadline - time.monotonic() - self.left["starts"] * START_SECONDS
+                 - self.left["measurements"] * (floor + a.duration))
+        return max(floor, min(a.warmup_cap, floor + spare / max(self.left["measurements"], 1)))
+
     def start_services(self, phase, round_no, database):
         record = {"phase": phase, "round": round_no, "startup_seconds": {}, "memory": {}}
-        for config in [c for c in ("A", "B") if c in self.args.configs]:
+        for config in [c for c in self.configs(phase, round_no) if c in SERVICES]:
+            flags = []
+            if config == "B-aot":
+                flags = [f"-XX:AOTCache={self.cache('B', database)}"]
             service = stack.Service(config, ROOT, self.command, self.compose_env, self.postgres.jdbc_url(database),
-                                    self.api_key, self.logs)
+                                    self.api_key, self.logs, jvm_flags=flags)
             seconds = service.start(f"{phase}-r{round_no}")
+            self.left["starts"] -= 1
             self.services[config] = service
             record["startup_seconds"][config] = round(seconds, 2)
             self.say(f"service {config} healthy {seconds:.2f}s after start (pid {service.pid})")
         return record
 
+    def startup_round(self, round_no, database):
+        """Start to healthy, CPU seconds to healthy and resident memory when healthy, one fresh JVM at a time,
+        for each of STARTUP_VARIANTS. The AOT caches are recorded in round 1, as docker-entrypoint.sh records one:
+        the command line less -javaagent with -XX:AOTCacheOutput, some real requests, then a stop, which writes it."""
+        for label, major, config, aot in STARTUP_VARIANTS:
+            if config == "B" and not self.telemetry:
+                continue  # B needs its Collector: only when some configuration with the agent is measured
+            java = stack.runtime_java(ROOT, major, "BENCH_JAVA17_HOME") if major else None
+            flags = [f"-XX:AOTCache={self.cache(config, database)}"] if aot else []
+            service = stack.Service(config, ROOT, self.command, self.compose_env, self.postgres.jdbc_url(database),
+                                    self.api_key, self.logs, java=java, jvm_flags=flags)
+            seconds = service.start(f"startup-r{round_no}-{label.replace(' ', '').replace(',', '-')}")
+            self.left["starts"] -= 1
+            entry = {"round": round_no, "java": label, "config": config, "seconds": round(seconds, 2),
+                     "cpu_seconds": round(system.cpu_seconds(service.pid), 2),
+                     "rss_mib": round(system.memory_kib(service.pid)["VmRSS"] / 1024)}
+            service.stop()
+            self.record["startup"].append(entry)
+            self.say(f"start-up r{round_no} {label} {config}: healthy in {entry['seconds']:.2f} s, "
+                     f"{entry['cpu_seconds']:.1f} CPU s, RSS {entry['rss_mib']} MiB")
+
+    def cache(self, config, database):
+        """The AOT cache of A or B, recorded by a training run the first time it is asked for."""
+        cache = os.path.join(self.workdir, f"{config}.aot")
+        if not os.path.exists(cache):
+            self.train_cache(config, cache, database)
+        return cache
+
+    def train_cache(self, config, cache, database):
+        # As docker-entrypoint.sh trains: without -javaagent (the agent's jar stays on the boot class path), since
+        # Java 25.0.3 crashes assembling a cache from a run with the agent active.
+        command = [arg for arg in self.command if not arg.startswith("-javaagent:")]
+        service = stack.Service(config, ROOT, command, self.compose_env, self.postgres.jdbc_url(database),
+                                self.api_key, self.logs, jvm_flags=[f"-XX:AOTCacheOutput={cache}"])
+        service.start(f"aot-training-{config}")
+        self.left["starts"] -= 1
+        for scenario in self.scenarios(load.SCENARIO_NAMES):
+            load.wrk(service.url, scenario, 4, 3, SMALL, self.api_key)
+        watch = system.Stopwatch()
+        service.stop(timeout=600)
+        if not os.path.exists(cache):
+            raise RuntimeError(f"the AOT training run of {config} wrote no cache; see its log in {self.logs}")
+        self.say(f"AOT cache for {config} recorded ({os.path.getsize(cache) / 2**20:.0f} MiB, written in "
+                 f"{watch.seconds():.0f} s after the stop)")
+
     def stop_services(self, record):
         for config, service in self.services.items():
             memory = system.memory_kib(service.pid)
-            memory.update(system.heap_after_gc_kib(service.pid))
+            memory.update(system.heap_after_gc_kib(service.pid, self.jcmd))
             record["memory"][config] = memory
             self.say(f"service {config}: peak RSS {memory['VmHWM'] / 1024:.0f} MiB, RSS {memory['VmRSS'] / 1024:.0f}"
                      f" MiB, heap after GC {memory['heap_used_kib'] / 1024:.0f} MiB")
@@ -208,7 +358,7 @@ class Run:
         """A few seconds of every scenario on one connection: every answer must be a 2xx. (A cold service's
         first requests can take seconds on a loaded machine, hence the retries.)"""
         for scenario in self.scenarios(self.args.scenarios):
-            for config in self.args.configs:
+            for config in [c for c in self.args.configs if c == "C" or c in self.services]:
                 run = self.runner(config, scenario, 1, data, database)
                 for _ in range(5):
                     result = run(3)
@@ -221,17 +371,25 @@ class Run:
         self.say("preflight: every scenario answers 2xx on every configuration")
 
     def warm_up(self, run):
+        """Load in windows until the last --steady-windows of them are flat: every one's req/s within
+        --warmup-tolerance of their median. A fresh JVM takes a minute or more; a warm one, the least."""
         a = self.args
+        cap = self.warmup_cap()
         watch = system.Stopwatch()
         rates = []
         while True:
             rates.append(run(a.warmup_window).rps)
-            if len(rates) >= 2 and abs(rates[-1] - rates[-2]) <= a.warmup_tolerance * max(rates[-1], rates[-2]):
-                return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
-                        "converged": True}
-            if watch.seconds() + a.warmup_window > a.warmup_cap:
-                return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
-                        "converged": False}
+            last = rates[-a.steady_windows:]
+            middle = statistics.median(last)
+            if len(last) == a.steady_windows and middle > 0 and all(
+                    abs(r - middle) <= a.warmup_tolerance * middle for r in last):
+                converged = True
+                break
+            if watch.seconds() + a.warmup_window > cap:
+                converged = False
+                break
+        return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
+                "converged": converged, "cap": round(cap)}
 
     def snapshot(self, database):
         children, own = system.own_children_cpu_seconds()
@@ -249,6 +407,7 @@ class Run:
     def measure(self, phase, round_no, scenario, connections, config, data, database):
         run = self.runner(config, scenario, connections, data, database)
         warm = self.warm_up(run)
+        self.left["measurements"] -= 1
         before = self.snapshot(database)
         result = run(self.args.duration)
         after = self.snapshot(database)
@@ -273,7 +432,7 @@ class Run:
             "service_cpu_ms": round(services[config] * 1000 / n, 4) if config in services else None,
             "postgres_cpu_ms": round(db["cpu_seconds"] * 1000 / n, 4),
             "pipeline_cpu_ms": (round(telemetry["cpu_seconds"] * 1000 / n, 4)
-                                if telemetry and config == "B" else None),
+                                if telemetry and config.startswith("B") else None),
             "loadgen_cpu_ms": round(loadgen * 1000 / n, 4),
             "transactions": round(db["commits"] / n, 3),
             "rollbacks": round(db["rollbacks"] / n, 3),
@@ -283,7 +442,7 @@ class Run:
             "others_busy": round(max(0.0, busy - ours) / (elapsed * cores), 3),
             "command": result.command,
         }
-        if telemetry and config == "B":
+        if telemetry and config.startswith("B"):
             c = telemetry["counters"]
             m["spans"] = round(c.get("otelcol_receiver_accepted_spans_total", 0) / n, 3)
             m["spans_failed"] = c.get("otelcol_exporter_send_failed_spans_total", 0)
@@ -305,7 +464,7 @@ class Run:
             f"configuration {m['config']}",
             f"$ {result.command}",
             f"warm-up: {warm['seconds']}s, windows (req/s) {warm['windows_rps']}, "
-            f"{'converged' if warm['converged'] else 'stopped at the cap'}",
+            f"{'flat' if warm['converged'] else 'stopped at the cap of ' + str(warm['cap']) + ' s'}",
             f"load average before: {' '.join(map(str, m['load_before']))}; after: "
             f"{' '.join(map(str, m['load_after']))}",
             f"machine busy {m['machine_busy']:.0%}, of which other processes {m['others_busy']:.0%}",
@@ -325,17 +484,19 @@ class Run:
 
     # --- phases ----------------------------------------------------------------------------------------------
 
-    def phase(self, phase, data, database, scenario_names):
+    def phase(self, phase, data, database, scenario_names, rounds):
         a = self.args
         scenarios = self.scenarios(scenario_names)
-        for round_no in range(1, a.rounds + 1):
-            self.say(f"--- {phase}: round {round_no} of {a.rounds}")
+        for round_no in range(1, rounds + 1):
+            self.say(f"--- {phase}: round {round_no} of {rounds}")
+            if phase == "main" and a.startup:
+                self.startup_round(round_no, database)
             record = self.start_services(phase, round_no, database)
             if round_no == 1:
                 self.preflight(data, database)
             for scenario in scenarios:
                 for connections in a.connections:
-                    for config in a.configs:
+                    for config in self.configs(phase, round_no, connections):
                         self.measure(phase, round_no, scenario, connections, config, data, database)
             self.stop_services(record)
             self.record["rounds"].append(record)
@@ -370,10 +531,11 @@ class Run:
     def execute(self):
         a = self.args
         self.say(f"results in {os.path.relpath(self.results, ROOT)}; scratch in {self.workdir}")
+        self.plan()
         self.prepare()
-        self.phase("main", SMALL, "bank", a.scenarios)
+        self.phase("main", SMALL, "bank", a.scenarios, a.rounds)
         if a.growth:
-            self.phase("growth", GROWTH, "bank_growth", GROWTH_SCENARIOS)
+            self.phase("growth", GROWTH, "bank_growth", GROWTH_SCENARIOS, a.growth_rounds)
             self.plans()
         self.record["finished_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         self.save()

@@ -11,6 +11,7 @@ Hand-written entries, newest first: a change, the command that measured it, and 
 section when it rewrites the file.
 """
 SHARED_THRESHOLD = 0.10  # other processes' share of the machine above which a run counts as shared
+SPLIT = ("B-sdk-off", "B-no-traces", "B-no-logs", "B-aot")
 
 
 def write(root, record):
@@ -129,8 +130,14 @@ def render(r):
         w(f"| Rounds | {s['rounds']}, each A, B, C per scenario and connection count |")
     if s.get("growth") and not any(x["phase"] == "growth" for x in r["measurements"]):
         w("| Growth | seeded, but not measured: the run was stopped before its growth phase |")
-    w(f"| Windows | {s['duration']} s measured, after warm-up in {s['warmup_window']} s windows until two agree "
-      f"within {s['warmup_tolerance']:.0%} (at most {s['warmup_cap']} s) |")
+    w(f"| Windows | {s['duration']} s measured, after warm-up in {s['warmup_window']} s windows until "
+      f"{s.get('steady_windows', 2)} in a row are flat (each within {s['warmup_tolerance']:.0%} of their median), "
+      f"at most {s['warmup_cap']} s"
+      f"{', less when the budget of ' + format(s['budget_minutes'], 'g') + ' min needed it' if s.get('budget_minutes') else ''} |")
+    plan = r.get("plan")
+    if plan:
+        w(f"| Plan | {plan['measurements']} measurements and {plan['service_starts']} service starts: at least "
+          f"{plan['least_minutes']:g} min, at most the budget of {plan['budget_minutes']:g} min |")
     for database, d in seeding.items():
         w(f"| Database `{database}` | {d['accounts']:,} accounts, {d['lines']:,} ledger lines "
           f"({d['active']:,} active accounts with {d['active_lines']} lines each); migrated and seeded in "
@@ -153,18 +160,41 @@ def render(r):
     w("| scenario | conns | A req/s | B req/s | C tx/s | B/A req/s | B/A p99 | A/C req/s | service CPU A | "
       "service CPU B | B − A | pipeline CPU B | PostgreSQL CPU A |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for scenario in _ordered(main, "scenario"):
-        for c in _ordered([x for x in main if x["scenario"] == scenario], "connections"):
-            sel = lambda config: _select(r, "main", scenario, c, config)
-            w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | {_fmt(_values(sel('B'), 'rps'), 0)} | "
-              f"{_fmt(_values(sel('C'), 'rps'), 0)} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'B', _ratio))} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'p99_ms', 'A', 'B', _ratio))} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'C', 'A', _ratio))} | "
-              f"{_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | {_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'service_cpu_ms', 'A', 'B', _minus), 3)} | "
-              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {_fmt(_values(sel('A'), 'postgres_cpu_ms'), 3)} |")
+    for scenario, c in _scenarios_and_connections(main):
+        sel = lambda config: _select(r, "main", scenario, c, config)
+        w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | {_fmt(_values(sel('B'), 'rps'), 0)} | "
+          f"{_fmt(_values(sel('C'), 'rps'), 0)} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'B', _ratio))} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'p99_ms', 'A', 'B', _ratio))} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'C', 'A', _ratio))} | "
+          f"{_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | {_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | "
+          f"{_fmt(_paired(r, 'main', scenario, c, 'service_cpu_ms', 'A', 'B', _minus), 3)} | "
+          f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {_fmt(_values(sel('A'), 'postgres_cpu_ms'), 3)} |")
     w("")
+
+    split = [x for x in main if x["config"] in SPLIT]
+    if split:
+        w("## Where B − A goes\n")
+        w("Service CPU per request (ms), paired within each round that measured B's variants (B's environment with "
+          "one part of the telemetry taken away). *Instrumentation* is the agent with `OTEL_SDK_DISABLED=true` "
+          "against A: its class matching and advice, with no spans or metrics made. *Spans, not exported* is "
+          "`OTEL_TRACES_EXPORTER=none` against that: making, sampling and recording spans and metrics. *Span export* "
+          "is B against `OTEL_TRACES_EXPORTER=none`. *Log shipping* is B against `LOKI_URL=` (loki4j off). The parts "
+          "come from separate JVMs, so they need not add up to B − A. *Pipeline* is the Collector's and the sink's "
+          "CPU per request of B, on top of the service's. *AOT cache* is B started with the AOT cache against B "
+          "without it: negative is cheaper with the cache.\n")
+        w("| scenario | conns | A | B | B − A | instrumentation | spans, not exported | span export | log shipping "
+          "| pipeline | AOT cache |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        for scenario, c in _scenarios_and_connections(split):
+            cpu = lambda first, second: _fmt(_paired(r, "main", scenario, c, "service_cpu_ms", first, second,
+                                                     _minus), 3)
+            sel = lambda config: _select(r, "main", scenario, c, config)
+            w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | "
+              f"{_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | {cpu('A', 'B')} | {cpu('A', 'B-sdk-off')} | "
+              f"{cpu('B-sdk-off', 'B-no-traces')} | {cpu('B-no-traces', 'B')} | {cpu('B-no-logs', 'B')} | "
+              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {cpu('B', 'B-aot')} |")
+        w("")
 
     w("## Every configuration\n")
     w("Errors are non-2xx answers plus socket errors and timeouts (A, B), or failed transactions (C). Transactions "
@@ -207,6 +237,23 @@ def render(r):
               f"{_fmt([x['VmRSS'] / 1024 for x in mem], 0)} | {_fmt([x['heap_used_kib'] / 1024 for x in mem], 0)} | "
               f"{_fmt([x['heap_total_kib'] / 1024 for x in mem], 0)} |")
     w("")
+
+    startup = r.get("startup", [])
+    if startup:
+        w("## Start-up by Java version\n")
+        w("One fresh JVM at a time, each round, on the small database: from the process's start to the first 200 "
+          "from `/healthcheck`, the CPU seconds the JVM used until then (all its threads), and its resident set at "
+          "that moment. A: without the agent; B: with it, as compose runs it. The AOT cache is recorded once per "
+          "run, as service/docker-entrypoint.sh records it: a training run of the same command line less "
+          "`-javaagent`, some requests, a stop.\n")
+        w("| Java | config | start to healthy s | CPU s to healthy | RSS when healthy MiB |")
+        w("|---|---|---|---|---|")
+        for java in _ordered(startup, "java"):
+            for config in _ordered([x for x in startup if x["java"] == java], "config"):
+                sel = [x for x in startup if x["java"] == java and x["config"] == config]
+                w(f"| {java} | {config} | {_fmt([x['seconds'] for x in sel], 2)} | "
+                  f"{_fmt([x['cpu_seconds'] for x in sel], 1)} | {_fmt([x['rss_mib'] for x in sel], 0)} |")
+        w("")
 
     growth = [x for x in r["measurements"] if x["phase"] == "growth"]
     if growth:
@@ -264,7 +311,15 @@ def render(r):
 
 
 def _without_agent(command):
-    return " ".join(a for a in command.split() if not a.startswith(("-javaagent:", "-Dotel.")))
+    return " ".join(a for a in command.split() if not a.startswith(("-javaagent:", "-Dotel.", "-Xbootclasspath/a:",
+                                                                     "--add-modules=java.instrument")))
+
+
+def _scenarios_and_connections(measurements):
+    """(scenario, connections) pairs in the order they were measured."""
+    for scenario in _ordered(measurements, "scenario"):
+        for connections in _ordered([x for x in measurements if x["scenario"] == scenario], "connections"):
+            yield scenario, connections
 
 
 def _ordered(measurements, key):

@@ -26,7 +26,11 @@ IMAGE_PATHS = {
     "/app/bank-service.jar": "service/target/bank-service.jar",
     "/app/config.yml": "service/config.yml",
 }
-AGENT_FLAGS = ("-javaagent:", "-Dotel.")
+# The image's entrypoint wraps the JVM's command line to add its AOT cache; the harness runs the JVM itself (so
+# that the process it measures is the JVM) and adds a cache only where a configuration asks for one.
+ENTRYPOINT_SCRIPT = "/app/docker-entrypoint.sh"
+# Everything that is there for the agent: A leaves it all out.
+AGENT_FLAGS = ("-javaagent:", "-Dotel.", "-Xbootclasspath/a:", "--add-modules=java.instrument")
 TELEMETRY_VARIABLES = re.compile(r"^(OTEL_|LOKI_URL$)")
 # Inherited variables that would change the JVM or the agent behind the benchmark's back.
 SCRUBBED = re.compile(r"^(OTEL_|LOKI_URL$|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_JAVA_OPTIONS$)")
@@ -34,15 +38,20 @@ SCRUBBED = re.compile(r"^(OTEL_|LOKI_URL$|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_
 
 # --- the repository's files ----------------------------------------------------------------------------------
 
-def runtime_java(root):
-    """The java of a local JDK of the same major version as service/Dockerfile's runtime image (its last FROM
-    eclipse-temurin:<major>...): BENCH_JAVA_HOME if set, else the java on PATH, else one in /usr/lib/jvm."""
+def runtime_major(root):
+    """The Java major version of service/Dockerfile's runtime image (its last FROM eclipse-temurin:<major>...)."""
     text = open(os.path.join(root, "service/Dockerfile")).read()
     images = re.findall(r"^FROM\s+eclipse-temurin:(\d+)\S*", text, re.MULTILINE)
     if not images:
         raise RuntimeError("service/Dockerfile's runtime stage is not FROM eclipse-temurin:<major>...")
-    major = images[-1]
-    homes = [os.environ["BENCH_JAVA_HOME"]] if os.environ.get("BENCH_JAVA_HOME") else []
+    return images[-1]
+
+
+def runtime_java(root, major=None, variable="BENCH_JAVA_HOME"):
+    """The java of a local JDK of the same major version as service/Dockerfile's runtime image (or of `major`):
+    the JDK in `variable` (BENCH_JAVA_HOME) if set, else the java on PATH, else one in /usr/lib/jvm."""
+    major = major or runtime_major(root)
+    homes = [os.environ[variable]] if os.environ.get(variable) else []
     on_path = shutil.which("java")
     if on_path:
         homes.append(os.path.dirname(os.path.dirname(os.path.realpath(on_path))))
@@ -50,8 +59,7 @@ def runtime_java(root):
     for home in homes:
         if _java_major(home) == major:
             return os.path.join(home, "bin", "java")
-    raise SystemExit(f"bench: service/Dockerfile runs the service on Java {major}; install a JDK {major} (Temurin "
-                     f"{major}) or point BENCH_JAVA_HOME at one")
+    raise SystemExit(f"bench: no JDK {major} found; install one (Temurin {major}) or point {variable} at one")
 
 
 def _java_major(home):
@@ -73,7 +81,10 @@ def dockerfile_command(root):
             raise RuntimeError(f"service/Dockerfile has no {instruction} in exec form")
         parts[instruction] = json.loads(match.group(1))
     command = []
-    for arg in parts["ENTRYPOINT"] + parts["CMD"]:
+    words = parts["ENTRYPOINT"] + parts["CMD"]
+    if words and words[0] == ENTRYPOINT_SCRIPT:
+        words = words[1:]
+    for arg in words:
         if not command and arg == "java":
             arg = runtime_java(root)
         for image_path, local in IMAGE_PATHS.items():
@@ -191,18 +202,33 @@ def base_environment():
     return {k: v for k, v in os.environ.items() if not SCRUBBED.match(k)}
 
 
-class Service:
-    """One configuration of the service: A (no agent, no log shipping) or B (agent, Collector, Loki)."""
+# The agent's cost split, as upstream's overhead benchmark splits it: B with one part of the telemetry taken away.
+# Each name is a configuration of its own; the variables are set on top of B's environment.
+B_VARIANTS = {
+    "B": {},
+    "B-sdk-off": {"OTEL_SDK_DISABLED": "true"},      # the instrumentation alone: no spans, metrics or export
+    "B-no-traces": {"OTEL_TRACES_EXPORTER": "none"},  # spans made and sampled, not exported
+    "B-no-logs": {"LOKI_URL": ""},                     # no log shipping (loki4j is off without an address)
+}
 
-    def __init__(self, config, root, command, compose_env, database_url, api_key, logs):
+
+class Service:
+    """One configuration of the service: A (no agent, no log shipping), B (agent, Collector, Loki) or one of
+    B's variants. `java` replaces the Dockerfile's JVM (start-up on another Java); `jvm_flags` are added after
+    it (an AOT cache)."""
+
+    def __init__(self, config, root, command, compose_env, database_url, api_key, logs, java=None,
+                 jvm_flags=()):
         self.config = config
         self.root = root
         self.port = system.free_port()
         self.admin_port = system.free_port()
         env = base_environment()
+        with_agent = config != "A"
         for key, value in compose_env.items():
-            if config == "B" or not TELEMETRY_VARIABLES.match(key):
+            if with_agent or not TELEMETRY_VARIABLES.match(key):
                 env[key] = value
+        env.update(B_VARIANTS.get(config, {}))
         env.update({
             "DATABASE_URL": database_url,
             "DATABASE_USER": "bank",
@@ -215,12 +241,12 @@ class Service:
             "API_RATE_LIMIT_PER_SECOND": "1000000",
             "API_RATE_LIMIT_BURST": "1000000",
         })
-        if config == "A":
+        if not with_agent:
             command = [arg for arg in command if not arg.startswith(AGENT_FLAGS)]
         # Listen on loopback only, as compose publishes on 127.0.0.1; config.yml listens everywhere, as a
         # container must.
-        java, rest = command[0], command[1:]
-        self.command = [java, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
+        java, rest = java or command[0], command[1:]
+        self.command = [java, *jvm_flags, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
                         "-Ddw.server.adminConnectors[0].bindHost=127.0.0.1"] + rest
         self.env = env
         self.logs = logs
@@ -239,9 +265,9 @@ class Service:
     def pid(self):
         return self.process.pid
 
-    def stop(self):
+    def stop(self, timeout=30):
         if self.process:
-            self.process.stop()
+            self.process.stop(timeout)
             self.process = None
 
 

@@ -84,10 +84,10 @@ def memory_kib(pid):
     return values
 
 
-def heap_after_gc_kib(pid):
-    """Runs a full GC in the JVM, then reads the heap's used size from GC.heap_info."""
-    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True, timeout=120, check=True)
-    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60,
+def heap_after_gc_kib(pid, jcmd="jcmd"):
+    """Runs a full GC in the JVM, then reads the heap's used size from GC.heap_info (jcmd of the JVM's own JDK)."""
+    subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, text=True, timeout=120, check=True)
+    info = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60,
                           check=True).stdout
     # One line for G1's heap, one per generation for the serial and parallel collectors; Metaspace lines have no
     # "total". Java 17: "total <committed>K, used <used>K"; Java 25's G1: "total reserved <r>K, committed <c>K, used".

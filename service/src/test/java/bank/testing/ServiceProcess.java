@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +55,12 @@ public final class ServiceProcess implements AutoCloseable {
      * @param environment further variables of config.yml, such as {@code DB_STARTUP_TIMEOUT}
      */
     public static ServiceProcess start(String name, String databaseUrl, Map<String, String> environment) {
+        return start(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "server", "config.yml"), databaseUrl, environment);
+    }
+
+    /** As {@link #start(String, String, Map)}, with a command line of its own (which must run the same jar). */
+    public static ServiceProcess start(String name, List<String> command, String databaseUrl, Map<String, String> environment) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with"
                     + " ./mvnw verify, which packages the service first");
@@ -64,8 +69,6 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = Files.createDirectories(Path.of("target/service-logs")).resolve(name + ".log");
             int port = FreePorts.take();
             int adminPort = FreePorts.take();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString(), "server", "config.yml"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.put("DATABASE_URL", databaseUrl);
