@@ -484,6 +484,14 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
 
   // --------------------------------------------------------------- rules
   const runbooks = [];
+  // What every alert, Prometheus' or Loki's, must carry for the person it reaches.
+  const checkAlert = (file, context, rule) => {
+    if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
+    for (const key of ['summary', 'description', 'runbook_url']) {
+      if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
+    }
+    if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
+  };
   for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
     const before = errors.length;
     let queries = 0;
@@ -501,13 +509,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
           annotationLabels: templateLabels(Object.values({ ...rule.annotations, ...rule.labels }).join(' ')),
           valueExpr: rule.alert ? valueExpression(expr) : expr,
         });
-        if (rule.alert) {
-          if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
-          for (const key of ['summary', 'description', 'runbook_url']) {
-            if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
-          }
-          if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
-        }
+        if (rule.alert) checkAlert(file, context, rule);
       }
     }
     summary.push({ file: rel(file), kind: 'rules', panels: '-', queries, errors: errors.length - before });
@@ -529,13 +531,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
         queries++;
         const n = syntaxErrors('logql', String(rule.expr ?? ''));
         if (n || !String(rule.expr ?? '').trim()) fail(rel(file), context, `${n} LogQL syntax error(s) in: ${rule.expr}`);
-        if (rule.alert) {
-          if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
-          for (const key of ['summary', 'description', 'runbook_url']) {
-            if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
-          }
-          if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
-        }
+        if (rule.alert) checkAlert(file, context, rule);
       }
     }
     summary.push({ file: rel(file), kind: 'loki rules', panels: '-', queries, errors: errors.length - before });
