@@ -40,7 +40,9 @@ class DashboardQueriesIT {
             "traces_spanmetrics_", "Tempo's metrics-generator writes it; Tempo runs only in compose",
             "job=\"loki\"", "Loki's own metrics; Loki runs only in compose (its scrape job is checked by ComposeWiringTest)",
             "job=\"tempo\"", "Tempo's own metrics; Tempo runs only in compose (its scrape job is checked by ComposeWiringTest)",
-            "ALERTS{alertstate=\"firing\"}", "fault-only: has data while an alert fires, and none fires on a healthy stack");
+            "ALERTS{alertstate=\"firing\"}", "fault-only: has data while an alert fires, and none fires on a healthy stack",
+            "offset 10m", "the deploy annotation: has data only in the 10 minutes after a service.version first runs,"
+                    + " which a slow start-up of the suite can outlast");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalStack stack;
