@@ -484,6 +484,15 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
 
   // --------------------------------------------------------------- rules
   const runbooks = [];
+  // Every rule of a rules file (Prometheus' or Loki's format, which are the same), with where it is.
+  const eachRule = (file, visit) => {
+    for (const group of readYaml(file)?.groups ?? []) {
+      for (const rule of group.rules ?? []) {
+        const name = rule.alert ?? rule.record;
+        visit(group, rule, name, `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`);
+      }
+    }
+  };
   // What every alert, Prometheus' or Loki's, must carry for the person it reaches.
   const checkAlert = (file, context, rule) => {
     if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
@@ -495,10 +504,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
   for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
     const before = errors.length;
     let queries = 0;
-    for (const group of readYaml(file)?.groups ?? []) {
-      for (const rule of group.rules ?? []) {
-        const name = rule.alert ?? rule.record;
-        const context = `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`;
+    eachRule(file, (group, rule, name, context) => {
         queries++;
         const n = syntaxErrors('promql', rule.expr ?? '');
         if (n) fail(rel(file), context, `${n} PromQL syntax error(s)`);
@@ -510,8 +516,7 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
           valueExpr: rule.alert ? valueExpression(expr) : expr,
         });
         if (rule.alert) checkAlert(file, context, rule);
-      }
-    }
+    });
     summary.push({ file: rel(file), kind: 'rules', panels: '-', queries, errors: errors.length - before });
   }
 
@@ -524,16 +529,12 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
   for (const file of lokiRuleFiles) {
     const before = errors.length;
     let queries = 0;
-    for (const group of readYaml(file)?.groups ?? []) {
-      for (const rule of group.rules ?? []) {
-        const name = rule.alert ?? rule.record;
-        const context = `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`;
+    eachRule(file, (group, rule, name, context) => {
         queries++;
         const n = syntaxErrors('logql', String(rule.expr ?? ''));
         if (n || !String(rule.expr ?? '').trim()) fail(rel(file), context, `${n} LogQL syntax error(s) in: ${rule.expr}`);
         if (rule.alert) checkAlert(file, context, rule);
-      }
-    }
+    });
     summary.push({ file: rel(file), kind: 'loki rules', panels: '-', queries, errors: errors.length - before });
   }
 
