@@ -28,6 +28,8 @@ import { parser as traceqlParser } from '@grafana/lezer-traceql';
 const DATASOURCES_DIR = 'grafana/provisioning/datasources';
 const DASHBOARDS_DIR = 'grafana/dashboards';
 const RULES_DIR = 'prometheus/rules';
+// Loki's ruler: one folder per tenant, LogQL rules in each.
+const LOKI_RULES_DIR = 'loki/rules';
 
 // Conventions every dashboard of this repository follows.
 const REQUIRED_VARIABLES = ['service', 'env'];
@@ -377,7 +379,8 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
     const values = {};
     for (const v of variables) {
       const current = Array.isArray(v.current?.value) ? v.current.value[0] : v.current?.value;
-      values[v.name] = current || v.options?.[0]?.value || 'value';
+      // "All" stands for the variable's allValue in a query (a regex such as .+).
+      values[v.name] = (current === '$__all' && v.allValue) || current || v.options?.[0]?.value || 'value';
     }
     for (const [name, value] of Object.entries(vars)) {
       if (Object.hasOwn(values, name)) values[name] = value;
@@ -430,7 +433,12 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
       if (expr.trim()) checkQuery('promql', expr, context, { variable: v.name });
     }
     for (const annotation of dashboard.annotations?.list ?? []) {
-      checkDatasource(annotation.datasource, `annotation "${annotation.name}"`);
+      const context = `annotation "${annotation.name}"`;
+      const type = checkDatasource(annotation.datasource, context);
+      if (type === 'prometheus' && annotation.expr?.trim()) {
+        checkQuery('promql', annotation.expr, context, { annotation: annotation.name,
+          legendLabels: templateLabels(`${annotation.titleFormat ?? ''} ${annotation.textFormat ?? ''}`) });
+      }
     }
 
     const panels = allPanels(dashboard.panels);
@@ -476,13 +484,27 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
 
   // --------------------------------------------------------------- rules
   const runbooks = [];
-  for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
-    const before = errors.length;
-    let queries = 0;
+  // Every rule of a rules file (Prometheus' or Loki's format, which are the same), with where it is.
+  const eachRule = (file, visit) => {
     for (const group of readYaml(file)?.groups ?? []) {
       for (const rule of group.rules ?? []) {
         const name = rule.alert ?? rule.record;
-        const context = `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`;
+        visit(group, rule, name, `group "${group.name}" ${rule.alert ? 'alert' : 'record'} ${name}`);
+      }
+    }
+  };
+  // What every alert, Prometheus' or Loki's, must carry for the person it reaches.
+  const checkAlert = (file, context, rule) => {
+    if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
+    for (const key of ['summary', 'description', 'runbook_url']) {
+      if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
+    }
+    if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
+  };
+  for (const file of listFiles(path.join(root, RULES_DIR), ['.rules.yml', '.rules.yaml'])) {
+    const before = errors.length;
+    let queries = 0;
+    eachRule(file, (group, rule, name, context) => {
         queries++;
         const n = syntaxErrors('promql', rule.expr ?? '');
         if (n) fail(rel(file), context, `${n} PromQL syntax error(s)`);
@@ -493,16 +515,27 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
           annotationLabels: templateLabels(Object.values({ ...rule.annotations, ...rule.labels }).join(' ')),
           valueExpr: rule.alert ? valueExpression(expr) : expr,
         });
-        if (rule.alert) {
-          if (!rule.labels?.severity) fail(rel(file), context, 'alert has no severity label');
-          for (const key of ['summary', 'description', 'runbook_url']) {
-            if (!rule.annotations?.[key]) fail(rel(file), context, `alert has no ${key} annotation`);
-          }
-          if (rule.annotations?.runbook_url) runbooks.push({ file: rel(file), context, link: rule.annotations.runbook_url });
-        }
-      }
-    }
+        if (rule.alert) checkAlert(file, context, rule);
+    });
     summary.push({ file: rel(file), kind: 'rules', panels: '-', queries, errors: errors.length - before });
+  }
+
+  // --------------------------------------------------------------- Loki ruler rules (LogQL)
+  const lokiRulesRoot = path.join(root, LOKI_RULES_DIR);
+  const lokiRuleFiles = existsSync(lokiRulesRoot)
+    ? readdirSync(lokiRulesRoot, { withFileTypes: true }).filter((d) => d.isDirectory())
+      .flatMap((tenant) => listFiles(path.join(lokiRulesRoot, tenant.name), ['.yml', '.yaml']))
+    : [];
+  for (const file of lokiRuleFiles) {
+    const before = errors.length;
+    let queries = 0;
+    eachRule(file, (group, rule, name, context) => {
+        queries++;
+        const n = syntaxErrors('logql', String(rule.expr ?? ''));
+        if (n || !String(rule.expr ?? '').trim()) fail(rel(file), context, `${n} LogQL syntax error(s) in: ${rule.expr}`);
+        if (rule.alert) checkAlert(file, context, rule);
+    });
+    summary.push({ file: rel(file), kind: 'loki rules', panels: '-', queries, errors: errors.length - before });
   }
 
   if (promtool) promtoolCheck(promtool, promql, errors);

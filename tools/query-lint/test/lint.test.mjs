@@ -170,3 +170,19 @@ test('emitted PromQL carries the labels each query promises', (t) => {
   assert.deepEqual(query.legendLabels, ['http_route', 'instance']);
   assert.ok(query.dashboardTitle);
 });
+
+test('a LogQL syntax error in a Loki ruler rule is reported', (t) => {
+  const root = fixture(t, [panel()]);
+  mkdirSync(path.join(root, 'loki/rules/fake'), { recursive: true });
+  writeFileSync(path.join(root, 'loki/rules/fake/test.rules.yml'), [
+    'groups:',
+    '  - name: test',
+    '    rules:',
+    '      - alert: Burst',
+    '        expr: sum by (service_name) (count_over_time({level="ERROR"}[5m]) > 20',
+    '        labels: {severity: warning}',
+    '        annotations: {summary: s, description: d, runbook_url: docs/runbooks.md#nowhere}',
+  ].join('\n'));
+  const found = messages(lint(root));
+  assert.match(found, /LogQL syntax error/);
+});

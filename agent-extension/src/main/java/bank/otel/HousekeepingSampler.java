@@ -15,7 +15,8 @@ import java.util.List;
  * sampler:
  * <ul>
  *   <li>a server span whose path is a health or liveness endpoint (by default {@code /healthcheck} and
- *       {@code /ping} of the Dropwizard admin port), polled every few seconds by orchestrators;</li>
+ *       {@code /ping} of the Dropwizard admin port, and {@code /} of the API port, which compose's health check
+ *       polls), polled every few seconds by orchestrators;</li>
  *   <li>a database span with no parent: a statement that ran outside any request or named background job,
  *       such as schema migrations at start-up.</li>
  * </ul>

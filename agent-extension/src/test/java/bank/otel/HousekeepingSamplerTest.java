@@ -20,7 +20,7 @@ class HousekeepingSamplerTest {
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider provider = SdkTracerProvider.builder()
             // As HousekeepingSamplerCustomizer wires it: around the configured sampler, the default parent-based one.
-            .setSampler(new HousekeepingSampler(Sampler.parentBased(Sampler.alwaysOn()), List.of("/healthcheck", "/ping")))
+            .setSampler(new HousekeepingSampler(Sampler.parentBased(Sampler.alwaysOn()), HousekeepingSamplerCustomizer.DEFAULT_PATHS))
             .addSpanProcessor(SimpleSpanProcessor.create(exporter))
             .build();
     private final Tracer tracer = provider.get("test");
@@ -41,6 +41,16 @@ class HousekeepingSamplerTest {
         server("GET", "/healthcheck/postgresql").end();
 
         assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    }
+
+    /** Compose's health check asks the API port for "/" every 10 s, only to see that it answers (a 404). */
+    @Test
+    void dropsTheRootPathTheContainerHealthCheckPollsButNoPathUnderIt() {
+        server("GET", "/").end();
+        server("GET", "/v1/accounts").end();
+
+        assertThat(exporter.getFinishedSpanItems()).extracting(span -> span.getAttributes().get(HousekeepingSampler.URL_PATH))
+                .containsExactly("/v1/accounts");
     }
 
     @Test

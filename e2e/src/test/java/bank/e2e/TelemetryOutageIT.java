@@ -38,7 +38,7 @@ class TelemetryOutageIT {
     /** A generous size for a queued span of this service: a dozen attributes, no events. */
     private static final long SPAN_BYTES = 2 * KIB;
     /**
-     * A generous size for one request log line in loki4j's send queue. Its cap (16 MiB, LokiAppenderFactory's
+     * A generous size for one request log line in loki4j's send queue. Its cap (20 MiB, LokiAppenderFactory's
      * default) is more than the outage logs, so every line may be held: one per request.
      */
     private static final long LOG_LINE_BYTES = KIB;

@@ -62,6 +62,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Set<String> DEVELOPER_OVERRIDES = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD",
             "LOKI_URL", "TEMPO_OTLP_HTTP_ENDPOINT");
     private static final int KEPT_RUNS = 10;
+    /** Compose services the e2e suite plays with stand-ins that decode their wire formats but serve no metrics. */
+    private static final Set<String> STAND_INS = Set.of("tempo", "loki");
     private static LocalStack instance;
 
     private final boolean forTests;
@@ -300,7 +302,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> config = new Yaml().load(Files.readString(root.resolve("prometheus.yml")));
         for (Iterator<Object> jobs = ((List<Object>) config.get("scrape_configs")).iterator(); jobs.hasNext(); ) {
             Map<String, Object> job = (Map<String, Object>) jobs.next();
-            if (!localTargets((List<Object>) job.get("static_configs"), "prometheus")) {
+            if (scrapesOnlyStandIns((List<Object>) job.get("static_configs"))) {
+                leftOut.add("scrape job " + job.get("job_name") + " (played by a stand-in, which has no metrics)");
+                jobs.remove();
+            } else if (!localTargets((List<Object>) job.get("static_configs"), "prometheus")) {
                 leftOut.add("scrape job " + job.get("job_name"));
                 jobs.remove();
             }
@@ -318,6 +323,16 @@ public final class LocalStack implements AutoCloseable {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return "# Written by bank.e2e.stack.LocalStack from prometheus.yml; targets moved to local addresses.\n"
                 + new Yaml(options).dump(config);
+    }
+
+    /** True if every target of the job is a service the tests play with a stand-in (Tempo, Loki). */
+    @SuppressWarnings("unchecked")
+    private boolean scrapesOnlyStandIns(List<Object> staticConfigs) {
+        if (!forTests || staticConfigs == null) {
+            return false;
+        }
+        return staticConfigs.stream().flatMap(entry -> ((List<Object>) ((Map<String, Object>) entry).get("targets")).stream())
+                .allMatch(target -> STAND_INS.contains(target.toString().split(":")[0]));
     }
 
     /** Moves every target to its local address and drops those of services that do not run; false if none is left. */
@@ -343,12 +358,34 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ManagedProcess startService() {
+        return ManagedProcess.start("bank-api", java("server", root.resolve("service/config.yml").toString()),
+                serviceEnvironment(port("api", 8080), port("api", 8081)), root, logs);
+    }
+
+    /** A further process of the service, as a second replica runs: compose's api environment on ports of its own. */
+    public record ServiceInstance(ManagedProcess process, URI api) {
+        public URI api(String path) {
+            return api.resolve(path);
+        }
+    }
+
+    public synchronized ServiceInstance startAnotherServiceInstance(String name) {
+        int apiPort = FreePorts.take();
+        int adminPort = FreePorts.take();
+        ManagedProcess process = ManagedProcess.start(name, java("server", root.resolve("service/config.yml").toString()),
+                serviceEnvironment(Integer.toString(apiPort), Integer.toString(adminPort)), root, logs);
+        started.add(process);
+        process.awaitHttpOk(URI.create("http://127.0.0.1:" + adminPort + "/healthcheck"), START_TIMEOUT);
+        return new ServiceInstance(process, URI.create("http://127.0.0.1:" + apiPort + "/"));
+    }
+
+    private Map<String, String> serviceEnvironment(String apiPort, String adminPort) {
         Map<String, String> env = composeEnvironment("api");
         env.put("DATABASE_URL", databaseUrl);
         env.put("DATABASE_USER", databaseUser);
         env.put("DATABASE_PASSWORD", databasePassword);
-        env.put("PORT", port("api", 8080));
-        env.put("ADMIN_PORT", port("api", 8081));
+        env.put("PORT", apiPort);
+        env.put("ADMIN_PORT", adminPort);
         // Compose opens the admin port to its port mapping; a local process keeps it on loopback. The outage test
         // forces a GC through the admin task, which is off by default.
         env.put("ADMIN_BIND_HOST", "127.0.0.1");
@@ -363,7 +400,7 @@ public final class LocalStack implements AutoCloseable {
         } else {
             env.put("LOKI_URL", override("LOKI_URL", env.get("LOKI_URL")));
         }
-        return ManagedProcess.start("bank-api", java("server", root.resolve("service/config.yml").toString()), env, root, logs);
+        return env;
     }
 
     /**

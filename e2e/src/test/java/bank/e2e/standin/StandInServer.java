@@ -18,6 +18,7 @@ import java.util.zip.GZIPInputStream;
 abstract class StandInServer implements AutoCloseable {
 
     private final String path;
+    private volatile int refusingWith;
     private int port;
     private HttpServer server;
 
@@ -39,6 +40,10 @@ abstract class StandInServer implements AutoCloseable {
                     return;
                 }
                 byte[] body = body(exchange);
+                if (refusingWith != 0) {
+                    exchange.sendResponseHeaders(refusingWith, -1);
+                    return;
+                }
                 int status = accept(exchange.getRequestHeaders().getFirst("Content-Type"), body);
                 byte[] reply = reply();
                 exchange.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
@@ -61,6 +66,14 @@ abstract class StandInServer implements AutoCloseable {
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
             server = null;
         }
+    }
+
+    /**
+     * Answers every request with this error status, discarding what it carries, as a backend over its limits
+     * does; 0 accepts again.
+     */
+    public final void refuseWith(int status) {
+        refusingWith = status;
     }
 
     public final synchronized int port() {
