@@ -64,8 +64,8 @@ SELECT format('DROP INDEX %s', name) FROM saved_indexes \gexec
 
 -- Accounts belong to an API client. The seeded ones belong to a client without a key, as the accounts of the
 -- legacy client do; the benchmark's requests reach them with the bootstrap key, which has the admin scope.
-INSERT INTO api_clients (id, name, key_hash, key_prefix, scopes, created_at)
-VALUES ('00000000-0000-7000-8000-0000000be4c8', 'bench seed', NULL, NULL, '', timestamptz '2024-01-01 00:00:00+00');
+INSERT INTO api_clients (id, name, scopes, created_at)
+VALUES ('00000000-0000-7000-8000-0000000be4c8', 'bench seed', '', timestamptz '2024-01-01 00:00:00+00');
 
 INSERT INTO accounts (id, client_id, first_name, last_name, address, currency, balance, created_at)
 SELECT bench.account_id(n), '00000000-0000-7000-8000-0000000be4c8', 'Bench', 'Account ' || n, NULL, 'EUR',

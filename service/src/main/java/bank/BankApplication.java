@@ -1,7 +1,6 @@
 package bank;
 
 import bank.access.Access;
-import bank.access.ApiClients;
 import bank.access.ClientsCommand;
 import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
@@ -91,7 +90,7 @@ public class BankApplication extends Application<BankConfiguration> {
         LedgerService ledger = new LedgerService(jdbi, accounts, metrics);
         TransferService transfers = new TransferService(jdbi, ledger, metrics);
 
-        Access.register(environment, config.getAccess(), new ApiClients(jdbi), metrics);
+        Access.register(environment, config.getAccess(), jdbi, dataSourceFactory, metrics);
         environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
         environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));

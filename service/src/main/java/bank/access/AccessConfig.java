@@ -31,13 +31,59 @@ public class AccessConfig {
     @NotNull
     private RateLimit rateLimit = new RateLimit();
 
-    /** A token bucket per client and instance: {@code burst} requests at once, refilled at {@code perSecond}. */
+    /** Where the token buckets are kept: in PostgreSQL, shared by every instance, or in each instance's memory. */
+    public enum Store {
+        DATABASE, MEMORY;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Store of(String name) {
+            return valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * The default token bucket of a client without a limit of its own: {@code burst} requests at once, refilled at
+     * {@code perSecond}; and where buckets are kept.
+     */
     public static class RateLimit {
         @DecimalMin("0.001")
         private double perSecond = 100;
 
         @Min(1)
         private int burst = 200;
+
+        @NotNull
+        private Store store = Store.DATABASE;
+
+        /** How long a request waits for the shared bucket before it is counted in this instance's instead. */
+        @NotNull
+        @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+        @MaxDuration(value = 5, unit = TimeUnit.SECONDS)
+        private Duration databaseTimeout = Duration.milliseconds(250);
+
+        RatePolicy defaultPolicy() {
+            return new RatePolicy(perSecond, burst);
+        }
+
+        @JsonProperty
+        public Store getStore() {
+            return store;
+        }
+
+        @JsonProperty
+        public void setStore(Store store) {
+            this.store = store;
+        }
+
+        @JsonProperty
+        public Duration getDatabaseTimeout() {
+            return databaseTimeout;
+        }
+
+        @JsonProperty
+        public void setDatabaseTimeout(Duration databaseTimeout) {
+            this.databaseTimeout = databaseTimeout;
+        }
 
         @JsonProperty
         public double getPerSecond() {

@@ -44,8 +44,8 @@ final class AccessProblems {
                         + "its rate limit allows. The request was not processed: send it again, with the same "
                         + "Idempotency-Key if it has one, after the seconds in Retry-After.").toResponse())
                 .header(HttpHeaders.RETRY_AFTER, headers.retryAfter())
-                .header("RateLimit-Policy", headers.policy())
-                .header("RateLimit", headers.limit())
+                .header(RateLimitFilter.POLICY_FIELD, headers.policy())
+                .header(RateLimitFilter.LIMIT_FIELD, headers.limit())
                 .build();
     }
 }

@@ -11,12 +11,12 @@ import java.util.UUID;
  * <p>As a {@link Principal}, its name is its id: the id identifies a client in logs, spans and the database,
  * while {@link #name} is a label for people, which stays out of telemetry.
  *
- * @param keyShown  the non-secret start of its key (see {@link ApiKeys#shownPart}), or null for a client without
- *                  a key, such as the legacy owner of the accounts that existed before clients did
- * @param revokedAt when its key stopped working, or null
+ * @param revokedAt  when it and all its keys stopped working, or null
+ * @param ratePolicy its own rate limit, or null for the configured default
+ * @param key        the key a request came with; null where no request is concerned, as in a listing
  */
-public record ApiClient(UUID id, String name, String keyShown, Set<String> scopes, Instant createdAt,
-                        Instant revokedAt) implements Principal {
+public record ApiClient(UUID id, String name, Set<String> scopes, Instant createdAt, Instant revokedAt,
+                        RatePolicy ratePolicy, ApiKey key) implements Principal {
 
     public ApiClient {
         scopes = Set.copyOf(scopes);
@@ -29,6 +29,10 @@ public record ApiClient(UUID id, String name, String keyShown, Set<String> scope
     /** An administrator sees and acts on every account; any other client only on the accounts it opened. */
     public boolean isAdministrator() {
         return has(Scope.ADMIN);
+    }
+
+    ApiClient withKey(ApiKey key) {
+        return new ApiClient(id, name, scopes, createdAt, revokedAt, ratePolicy, key);
     }
 
     @Override

@@ -3,8 +3,15 @@ package bank.access;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fields of a throttled response, per draft-ietf-httpapi-ratelimit-headers-11 (Structured Field lists of one
- * item each) and RFC 9110's Retry-After:
+ * The rate-limit fields of a response that counted against its client's bucket, per
+ * draft-ietf-httpapi-ratelimit-headers-11 (Structured Field lists of one item each), and RFC 9110's Retry-After on a
+ * refusal. A request that passed:
+ * <pre>
+ * RateLimit-Policy: "per-client";q=200;w=2
+ * RateLimit: "per-client";r=199;t=1
+ * </pre>
+ * where {@code r} is what is left and {@code t} the seconds until the bucket is full again (rounded up; 0 when it
+ * is full). A refused one:
  * <pre>
  * RateLimit-Policy: "per-client";q=200;w=2
  * RateLimit: "per-client";r=0;t=1
@@ -21,6 +28,18 @@ import java.util.concurrent.TimeUnit;
 record RateLimitHeaders(String policy, String limit, String retryAfter) {
 
     static final String POLICY_NAME = "per-client";
+
+    /** The fields of a decision: the draft's for a request that passed, those of a 429 for one refused. */
+    static RateLimitHeaders of(RateLimiter.Decision decision) {
+        RatePolicy policy = decision.policy();
+        if (!decision.granted()) {
+            return refused(policy.burst(), policy.perSecond(), decision.nanosUntilNextToken());
+        }
+        long remaining = (long) Math.floor(decision.tokensLeft() + 1e-9);
+        long untilFull = (decision.nanosUntilFull() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);
+        return new RateLimitHeaders(policy(policy.burst(), policy.perSecond()),
+                "\"" + POLICY_NAME + "\";r=" + remaining + ";t=" + untilFull, null);
+    }
 
     /**
      * @param burst               the bucket's size

@@ -112,4 +112,29 @@ class ApiClientsMigrationIT {
         database.assertRefused("INSERT INTO api_clients (id, name, key_hash, key_prefix, scopes) VALUES "
                 + "('01a21f29-0000-7000-8000-0000000000c4', 'd', decode(repeat('cd', 32), 'hex'), NULL, '')", "23514");
     }
+
+    @Test
+    void eachClientsKeyMovesToTheKeysTableWithItsStateAndNothingElseChanges() throws Exception {
+        database.runChangeset("db/004-api-clients.sql");
+        database.execute("INSERT INTO api_clients (id, name, key_hash, key_prefix, scopes, revoked_at) VALUES "
+                + "('01a21f29-0000-7000-8000-0000000000c1', 'live', decode(repeat('ab', 32), 'hex'), 'bank_sk_abcd', "
+                + "'accounts:read', NULL), "
+                + "('01a21f29-0000-7000-8000-0000000000c2', 'gone', decode(repeat('cd', 32), 'hex'), 'bank_sk_cdef', "
+                + "'admin', '2026-11-01T00:00:00Z')");
+
+        database.runChangeset("db/005-api-keys-and-limits.sql");
+
+        assertThat(database.queryLong("SELECT count(*) FROM api_keys k JOIN api_clients c ON c.id = k.client_id "
+                + "WHERE c.name = 'live' AND k.key_hash = decode(repeat('ab', 32), 'hex') AND k.key_prefix = "
+                + "'bank_sk_abcd' AND k.revoked_at IS NULL AND k.expires_at IS NULL AND k.last_used_at IS NULL "
+                + "AND c.rate_limit_per_second IS NULL AND c.scopes = 'accounts:read'")).isEqualTo(1);
+        assertThat(database.queryLong("SELECT count(*) FROM api_keys k JOIN api_clients c ON c.id = k.client_id "
+                + "WHERE c.name = 'gone' AND k.revoked_at = c.revoked_at AND c.revoked_at IS NOT NULL"))
+                .as("the revoked client's key, revoked as it was").isEqualTo(1);
+        assertThat(database.queryLong("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                + "'api_clients' AND column_name IN ('key_hash', 'key_prefix')")).as("key columns left").isZero();
+        database.assertRefused("INSERT INTO api_keys (key_hash, client_id, key_prefix) VALUES "
+                + "(decode(repeat('ab', 32), 'hex'), '01a21f29-0000-7000-8000-0000000000c2', 'bank_sk_abcd')", "23505");
+        database.assertRefused("UPDATE api_clients SET rate_limit_per_second = 5 WHERE name = 'live'", "23514");
+    }
 }

@@ -66,7 +66,7 @@ class ApiKeysTest {
     void aCreatedClientsKeyStaysOutOfItsTextForm() {
         String key = ApiKeys.generate();
         ApiClients.Created created = new ApiClients.Created(new ApiClient(java.util.UUID.randomUUID(), "app",
-                ApiKeys.shownPart(key), Set.of(Scope.ACCOUNTS_READ), java.time.Instant.now(), null), key);
+                Set.of(Scope.ACCOUNTS_READ), java.time.Instant.now(), null, null, null), key);
 
         assertThat(created.toString()).doesNotContain(key.substring(ApiKeys.SHOWN_LENGTH)).doesNotContain("app");
         assertThat(created.client().toString()).doesNotContain("app");

@@ -45,8 +45,8 @@ class BootstrapKeyIT {
         operator.postKeyed("/v1/accounts/" + account + "/transactions", Map.of("type", "CREDIT", "amount", 5)).expect(201);
         operator.postKeyed("/v1/accounts", Map.of("firstName", "Op", "lastName", "Erator")).expect(201);
         assertThat(clientsWith(KEY)).isEqualTo(1);
-        assertThat(api.database().queryLong("SELECT count(*) FROM api_clients WHERE key_hash = decode(?, 'hex') "
-                + "AND name = 'bootstrap' AND scopes = ?", hex(KEY), String.join(" ", Scope.ALL))).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM api_clients c JOIN api_keys k ON k.client_id = c.id "
+                + "WHERE k.key_hash = decode(?, 'hex') AND c.name = 'bootstrap' AND c.scopes = ?", hex(KEY), String.join(" ", Scope.ALL))).isEqualTo(1);
     }
 
     @Test
@@ -76,6 +76,8 @@ class BootstrapKeyIT {
         BootstrapKey.apply(config, clients);
 
         assertThat(clientsWith(key)).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM api_clients c WHERE NOT EXISTS "
+                + "(SELECT 1 FROM api_keys k WHERE k.client_id = c.id)")).as("clients left without a key").isZero();
         api.withKey(key).get("/v1/accounts").expect(200);
     }
 
@@ -85,12 +87,12 @@ class BootstrapKeyIT {
         ApiClients clients = new ApiClients(api.database().jdbi());
         BootstrapKey.apply(config(key), clients);
         clients.revoke(api.database().jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT id FROM api_clients WHERE key_hash = :hash").bind("hash", ApiKeys.hash(key)).mapTo(UUID.class).one()));
+                "SELECT client_id FROM api_keys WHERE key_hash = :hash").bind("hash", ApiKeys.hash(key)).mapTo(UUID.class).one()));
 
         BootstrapKey.apply(config(key), clients);
 
-        assertThat(api.database().queryLong("SELECT count(*) FROM api_clients WHERE key_hash = decode(?, 'hex') "
-                + "AND revoked_at IS NOT NULL", hex(key))).isEqualTo(1);
+        assertThat(api.database().queryLong("SELECT count(*) FROM api_clients c JOIN api_keys k ON k.client_id = c.id "
+                + "WHERE k.key_hash = decode(?, 'hex') AND c.revoked_at IS NOT NULL AND k.revoked_at IS NOT NULL", hex(key))).isEqualTo(1);
         assertThat(clientsWith(key)).isEqualTo(1);
     }
 
@@ -121,7 +123,8 @@ class BootstrapKeyIT {
     }
 
     private static long clientsWith(String key) {
-        return api.database().queryLong("SELECT count(*) FROM api_clients WHERE key_hash = decode(?, 'hex')", hex(key));
+        return api.database().queryLong("SELECT count(*) FROM api_clients c JOIN api_keys k ON k.client_id = c.id "
+                + "WHERE k.key_hash = decode(?, 'hex')", hex(key));
     }
 
     private static String hex(String key) {

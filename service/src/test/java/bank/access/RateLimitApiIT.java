@@ -66,6 +66,99 @@ class RateLimitApiIT {
     }
 
     @Test
+    void everyResponseThatCountedSaysWhatIsLeftAndTheRefusalWhenToComeBack() {
+        BankApi client = api.as(api.newClient("pacing", Scope.ACCOUNTS_WRITE, Scope.ACCOUNTS_READ));
+
+        Reply created = client.post("/v1/accounts", Map.of("firstName", "Ada", "lastName", "L")).expect(201);
+        Reply read = client.get("/v1/accounts").expect(200);
+        Reply missing = client.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254").expect(404);
+        Reply forbidden = client.post("/v1/transfers", "{}", "Idempotency-Key", "k").expect(403);
+        Reply[] refusal = new Reply[1];
+        Await.until("the client is throttled", Duration.ofSeconds(30),
+                () -> (refusal[0] = client.get("/v1/accounts")).status() == 429);
+        Reply refused = refusal[0];
+
+        // A bucket of 5 that refills at 1 a second: the first request leaves 4, which take a second to come back.
+        List<Reply> counted = List.of(created, read, missing, forbidden);
+        for (Reply reply : counted) {
+            assertThat(reply.header("RateLimit-Policy")).as(reply.raw()).isEqualTo("\"per-client\";q=5;w=5");
+            assertThat(reply.header("Retry-After")).isNull();
+        }
+        assertThat(created.header("RateLimit")).isEqualTo("\"per-client\";r=4;t=1");
+        assertThat(counted.stream().map(reply -> remaining(reply.header("RateLimit"))).toList())
+                .as("requests left after each").allMatch(left -> left >= 0 && left <= 4);
+        assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"per-client\";q=5;w=5");
+        assertThat(refused.header("RateLimit")).isEqualTo("\"per-client\";r=0;t=1");
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        // Refused for its key, a request never reaches a bucket, and says nothing of one.
+        Reply unknownKey = api.withKey(ApiKeys.generate()).get("/v1/accounts").expect(401);
+        assertThat(unknownKey.header("RateLimit-Policy")).isNull();
+        assertThat(unknownKey.header("RateLimit")).isNull();
+    }
+
+    @Test
+    void aClientsOwnLimitReplacesTheDefaultAndAChangeAppliesWithoutARestart() {
+        Client client = api.newClient("own limit", Scope.ACCOUNTS_READ);
+        ApiClients clients = new ApiClients(api.database().jdbi());
+        BankApi own = api.as(client);
+        own.get("/v1/accounts").expect(200);
+
+        clients.setRatePolicy(client.id(), new RatePolicy(10, 2));
+
+        Await.until("the client's own limit applies", Duration.ofSeconds(10),
+                () -> "\"per-client\";q=2;w=1".equals(own.get("/v1/accounts").header("RateLimit-Policy")));
+        Await.until("the client's own bucket is empty", Duration.ofSeconds(30),
+                () -> own.get("/v1/accounts").status() == 429);
+        clients.setRatePolicy(client.id(), null);
+        Await.until("the default applies again", Duration.ofSeconds(10),
+                () -> "\"per-client\";q=5;w=5".equals(own.get("/v1/accounts").header("RateLimit-Policy")));
+    }
+
+    @Test
+    void whileTheSharedBucketDoesNotAnswerRequestsAreCountedInTheInstancesOwn() throws Exception {
+        Client client = api.newClient("database slow", Scope.ACCOUNTS_READ);
+        BankApi slow = api.as(client);
+        slow.get("/v1/accounts").expect(200);
+        double tokensBefore;
+        try (java.sql.Connection holder = api.database().connect()) {
+            holder.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = holder.prepareStatement(
+                    "SELECT tokens FROM rate_limit_buckets WHERE client_id = ? FOR UPDATE")) {
+                lock.setObject(1, client.id());
+                try (java.sql.ResultSet row = lock.executeQuery()) {
+                    assertThat(row.next()).as("the client's shared bucket exists").isTrue();
+                    tokensBefore = row.getDouble(1);
+                }
+            }
+
+            // The instance's own bucket is new, and full: at least BURST requests pass, then 429, all while the row
+            // is locked (more than BURST if a second passes meanwhile, which refills one).
+            List<Integer> statuses = new ArrayList<>();
+            while (statuses.size() < 3 * BURST && !statuses.contains(429)) {
+                statuses.add(slow.get("/v1/accounts").status());
+            }
+            assertThat(statuses).as("answers while the shared bucket is locked").endsWith(429)
+                    .filteredOn(status -> status == 200).hasSizeGreaterThanOrEqualTo(BURST);
+            assertThat(statuses).filteredOn(status -> status != 200 && status != 429).isEmpty();
+            holder.rollback();
+        }
+        assertThat(api.database().queryLong("SELECT count(*) FROM rate_limit_buckets WHERE client_id = ? "
+                + "AND tokens = ?", client.id(), tokensBefore)).as("the shared bucket, untouched meanwhile").isEqualTo(1);
+        Await.until("the shared bucket counts again", Duration.ofSeconds(30), () -> {
+            slow.get("/v1/accounts");
+            return api.database().queryLong("SELECT count(*) FROM rate_limit_buckets WHERE client_id = ? "
+                    + "AND tokens <> ?", client.id(), tokensBefore) == 1;
+        });
+    }
+
+    private static long remaining(String rateLimit) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"per-client\";r=(\\d+);t=(\\d+)")
+                .matcher(rateLimit);
+        assertThat(matcher.matches()).as(rateLimit).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @Test
     void eachClientHasItsOwnBucket() {
         BankApi first = api.as(api.newClient("first", Scope.ACCOUNTS_READ));
         BankApi second = api.as(api.newClient("second", Scope.ACCOUNTS_READ));

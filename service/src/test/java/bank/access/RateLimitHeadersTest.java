@@ -37,4 +37,25 @@ class RateLimitHeadersTest {
         assertThat(RateLimitHeaders.policy(150, 100)).isEqualTo("\"per-client\";q=150;w=2");
         assertThat(RateLimitHeaders.policy(1, 1_000)).isEqualTo("\"per-client\";q=1;w=1");
     }
+
+    @Test
+    void aRequestThatPassedSaysWhatIsLeftAndWhenTheBucketIsFullAgain() {
+        RatePolicy policy = new RatePolicy(100, 200);
+
+        RateLimitHeaders passed = RateLimitHeaders.of(new RateLimiter.Decision(policy, true, 186.6));
+        RateLimitHeaders slow = RateLimitHeaders.of(new RateLimiter.Decision(new RatePolicy(0.5, 3), true, 0.25));
+
+        assertThat(passed.policy()).isEqualTo("\"per-client\";q=200;w=2");
+        assertThat(passed.limit()).isEqualTo("\"per-client\";r=186;t=1");
+        assertThat(passed.retryAfter()).isNull();
+        assertThat(slow.limit()).as("2.75 tokens to refill at 0.5 a second").isEqualTo("\"per-client\";r=0;t=6");
+    }
+
+    @Test
+    void aRefusedRequestGetsTheFieldsOfA429() {
+        RateLimitHeaders refused = RateLimitHeaders.of(new RateLimiter.Decision(new RatePolicy(0.5, 3), false, 0.25));
+
+        assertThat(refused.limit()).as("0.75 of a token to refill at 0.5 a second").isEqualTo("\"per-client\";r=0;t=2");
+        assertThat(refused.retryAfter()).isEqualTo("2");
+    }
 }

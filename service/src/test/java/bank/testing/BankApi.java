@@ -135,14 +135,15 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
 
     /**
      * Every table the migrations made, read from the database so that a new one is emptied too: all but Liquibase's
-     * own (the migration history and its lock) and the API's clients, where the test class's client lives.
+     * own (the migration history and its lock) and the API's clients and their keys, where the test class's client
+     * lives.
      */
     private List<String> emptiedTables() throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT format('%I', tablename) FROM pg_tables "
                      + "WHERE schemaname = current_schema() AND tablename NOT LIKE 'databasechangelog%' "
-                     + "AND tablename <> 'api_clients' ORDER BY tablename")) {
+                     + "AND tablename NOT IN ('api_clients', 'api_keys') ORDER BY tablename")) {
             while (rows.next()) {
                 names.add(rows.getString(1));
             }
