@@ -57,6 +57,7 @@ class ApiAccessIT {
     private String account;
     private String other;
     private String transfer;
+    private String transaction;
 
     @BeforeEach
     void twoFundedAccountsAndATransfer() {
@@ -65,6 +66,8 @@ class ApiAccessIT {
         api.credit(account, 10_000);
         transfer = api.postKeyed("/v1/transfers", Map.of("fromAccountId", account, "toAccountId", other,
                 "amount", 100)).expect(201).text("id");
+        transaction = api.get("/v1/accounts/" + account + "/transactions?limit=1").expect(200).body()
+                .get("items").get(0).get("id").asText();
     }
 
     /** Every operation of the API, each with a request the test class's client may make. */
@@ -76,6 +79,8 @@ class ApiAccessIT {
                 new Operation(Scope.ACCOUNTS_READ, "GET", "/v1/accounts/" + account, null),
                 new Operation(Scope.TRANSACTIONS_WRITE, "POST", transactions, "{\"type\":\"DEBIT\",\"amount\":7}"),
                 new Operation(Scope.TRANSACTIONS_READ, "GET", transactions, null),
+                new Operation(Scope.TRANSACTIONS_READ, "GET", transactions + "/" + transaction, null),
+                new Operation(Scope.TRANSACTIONS_READ, "GET", "/v1/accounts/" + account + "/history", null),
                 new Operation(Scope.TRANSFERS_WRITE, "POST", "/v1/transfers", "{\"fromAccountId\":\"" + account
                         + "\",\"toAccountId\":\"" + other + "\",\"amount\":5}"),
                 new Operation(Scope.TRANSACTIONS_READ, "GET", "/v1/transfers/" + transfer, null));
@@ -88,7 +93,7 @@ class ApiAccessIT {
                 path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase() + " "
                         + path.getKey())));
         Set<String> tested = everyOperation().stream().map(op -> op.method() + " " + op.path()
-                .replace(account, "{id}").replace(transfer, "{id}")).collect(Collectors.toCollection(TreeSet::new));
+                .replace(account, "{id}").replace(transfer, "{id}").replace(transaction, "{transactionId}")).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(tested).isEqualTo(documented);
     }
