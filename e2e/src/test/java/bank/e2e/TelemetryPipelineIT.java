@@ -287,9 +287,9 @@ class TelemetryPipelineIT {
         LokiStandIn.Entry line = Await.until("the log line of request " + requestId + " at the Loki stand-in",
                 TELEMETRY_TIMEOUT, () -> stack.loki().entries().stream()
                         .filter(entry -> requestId.equals(entry.metadata().get("trace_id")))
-                        .filter(entry -> entry.line().startsWith("request "))
+                        .filter(entry -> entry.line().contains("request method="))
                         .findFirst());
-        assertThat(line.line()).contains("route=/v1/accounts/{id} status=404 ").endsWith(" request_id=" + requestId);
+        assertThat(line.line()).contains("route=/v1/accounts/{id} status=404 ", " request_id=" + requestId);
         assertThat(line.metadata()).containsEntry("span_id", spanId);
 
         Report.section("A Request-Id followed to its span and its log line", """
