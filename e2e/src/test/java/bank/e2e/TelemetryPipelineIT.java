@@ -272,7 +272,8 @@ class TelemetryPipelineIT {
         String traceresponse = reply.header("traceresponse");
         assertThat(requestId).matches("[0-9a-f]{32}");
         assertThat(reply.json().path("requestId").asText()).isEqualTo(requestId);
-        assertThat(traceresponse).matches("00-" + requestId + "-[0-9a-f]{16}-01");
+        // Sampled (bit 0); the agent also sets Trace Context Level 2's random-trace-id flag (bit 1): 03.
+        assertThat(traceresponse).matches("00-" + requestId + "-[0-9a-f]{16}-0[13]");
         String spanId = traceresponse.substring(36, 52);
 
         ReceivedSpan server = Await.until("the server span of request " + requestId + " at the Tempo stand-in",
