@@ -16,6 +16,7 @@ import bank.http.UnreadBodies;
 import bank.idempotency.IdempotencyKeyPurger;
 import bank.idempotency.IdempotencyKeyStore;
 import bank.idempotency.IdempotentPosts;
+import bank.ledger.HistoryAliasResource;
 import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
@@ -93,6 +94,7 @@ public class BankApplication extends Application<BankConfiguration> {
         Access.register(environment, config.getAccess(), jdbi, dataSourceFactory, metrics);
         environment.jersey().register(new AccountResource(accounts, unitOfWork, posts));
         environment.jersey().register(new TransactionResource(ledger, unitOfWork, posts));
+        environment.jersey().register(new HistoryAliasResource(ledger));
         environment.jersey().register(new TransferResource(transfers, unitOfWork, posts));
         ProblemMappers.all().forEach(environment.jersey()::register);
         environment.jersey().register(new RequestLog());

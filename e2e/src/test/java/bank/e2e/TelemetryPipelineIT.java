@@ -279,6 +279,50 @@ class TelemetryPipelineIT {
                 line.labels(), line.metadata(), line.line()));
     }
 
+    /**
+     * The Request-Id a client quotes is the trace id of the server span the agent exported, and traceresponse names
+     * that very span; the request's log line at Loki carries the same id, as structured metadata and in its text.
+     */
+    @Test
+    void aRequestIdIsTheTraceIdOfItsServerSpanAndFindsItsLogLine() {
+        BankClient.Reply reply = api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659255").expect(404);
+        String requestId = reply.header("Request-Id");
+        String traceresponse = reply.header("traceresponse");
+        assertThat(requestId).matches("[0-9a-f]{32}");
+        assertThat(reply.json().path("requestId").asText()).isEqualTo(requestId);
+        // Sampled (bit 0); the agent also sets Trace Context Level 2's random-trace-id flag (bit 1): 03.
+        assertThat(traceresponse).matches("00-" + requestId + "-[0-9a-f]{16}-0[13]");
+        String spanId = traceresponse.substring(36, 52);
+
+        ReceivedSpan server = Await.until("the server span of request " + requestId + " at the Tempo stand-in",
+                TELEMETRY_TIMEOUT, () -> stack.tempo().trace(requestId).stream()
+                        .filter(s -> s.kind() == SpanKind.SPAN_KIND_SERVER && "bank-api".equals(s.resource().get("service.name")))
+                        .findFirst());
+        assertThat(server.traceId()).isEqualTo(requestId);
+        assertThat(server.spanId()).isEqualTo(spanId);
+        assertThat(server.attributes()).containsEntry("http.route", "/v1/accounts/{id}")
+                .containsEntry("http.response.status_code", "404");
+
+        LokiStandIn.Entry line = Await.until("the log line of request " + requestId + " at the Loki stand-in",
+                TELEMETRY_TIMEOUT, () -> stack.loki().entries().stream()
+                        .filter(entry -> requestId.equals(entry.metadata().get("trace_id")))
+                        .filter(entry -> entry.line().contains("request method="))
+                        .findFirst());
+        assertThat(line.line()).contains("route=/v1/accounts/{id} status=404 ", " request_id=" + requestId);
+        assertThat(line.metadata()).containsEntry("span_id", spanId);
+
+        Report.section("A Request-Id followed to its span and its log line", """
+                response: %d, Request-Id: %s, traceresponse: %s
+                body: %s
+
+                server span at the Tempo stand-in: trace %s, span %s, `%s`, attributes %s
+
+                log line at the Loki stand-in (`{service_name="bank-api"} | trace_id="%s"`): structured metadata %s
+                    %s
+                """.formatted(reply.status(), requestId, traceresponse, reply.body(), server.traceId(), server.spanId(),
+                server.name(), server.attributes(), requestId, line.metadata(), line.line()));
+    }
+
     private static boolean isStatement(ReceivedSpan span) {
         return span.kind() == SpanKind.SPAN_KIND_CLIENT && "postgresql".equals(span.attributes().get("db.system.name"));
     }

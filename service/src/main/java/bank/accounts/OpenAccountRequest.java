@@ -1,6 +1,7 @@
 package bank.accounts;
 
 import bank.http.Text;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
 import java.util.Currency;
@@ -12,7 +13,7 @@ public record OpenAccountRequest(
         @Text(max = 500) @Schema(nullable = true) String address,
         @Schema(type = "string", example = "EUR", defaultValue = "USD", nullable = true,
                 description = "ISO 4217 code; USD when absent or null")
-        Currency currency) {
+        @JsonDeserialize(using = CurrencyCode.class) Currency currency) {
 
     static final Currency DEFAULT_CURRENCY = Currency.getInstance("USD");
 

@@ -2,8 +2,10 @@ package bank.docs;
 
 import bank.accounts.AccountResource;
 import bank.http.Problem;
+import bank.http.RequestId;
 import bank.http.Text;
 import bank.idempotency.IdempotencyKey;
+import bank.ledger.HistoryAliasResource;
 import bank.ledger.TransactionResource;
 import bank.transfers.TransferResource;
 import com.fasterxml.jackson.databind.JavaType;
@@ -39,12 +41,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Currency;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The OpenAPI 3 document, generated once from the resource classes and their annotations, served at
@@ -72,6 +77,8 @@ public final class ApiDocs {
             "GET /v1/accounts/{id}", "getAccount",
             "POST /v1/accounts/{id}/transactions", "postTransaction",
             "GET /v1/accounts/{id}/transactions", "listTransactions",
+            "GET /v1/accounts/{id}/transactions/{transactionId}", "getTransaction",
+            "GET /v1/accounts/{id}/history", "listTransactionsDeprecated",
             "POST /v1/transfers", "transfer",
             "GET /v1/transfers/{id}", "getTransfer");
 
@@ -81,9 +88,7 @@ public final class ApiDocs {
             "413", "ContentTooLarge", "414", "UriTooLong", "431", "HeadersTooLarge", "500", "InternalError",
             "503", "ServiceUnavailable");
 
-    static {
-        ModelConverters.getInstance().addConverter(new Constraints());
-    }
+    private static boolean convertersAdded;
 
     private ApiDocs() {
     }
@@ -94,12 +99,25 @@ public final class ApiDocs {
                 "/docs/ui", "index.html", "swagger-ui"));
     }
 
-    /** @param keyRetention how long the service keeps an Idempotency-Key, which the document states */
+    /**
+     * Serves the document, built on its first request rather than at start-up: building it loads some 300 classes
+     * of swagger-core that a service which is never asked for its document does not need.
+     *
+     * @param keyRetention how long the service keeps an Idempotency-Key, which the document states
+     */
     public static void register(Environment environment, Duration keyRetention) {
-        environment.jersey().register(new OpenApiResource(Json.pretty(document(keyRetention))));
+        environment.jersey().register(new OpenApiResource(() -> json(keyRetention)));
     }
 
-    static OpenAPI document(Duration keyRetention) {
+    static String json(Duration keyRetention) {
+        return Json.pretty(document(keyRetention));
+    }
+
+    static synchronized OpenAPI document(Duration keyRetention) {
+        if (!convertersAdded) {
+            ModelConverters.getInstance().addConverter(new Constraints());
+            convertersAdded = true;
+        }
         OpenAPI base = new OpenAPI()
                 .info(new Info().title("Observable Bank API").version("1")
                         .description("Accounts, credits and debits, and transfers. Money is an integer in minor "
@@ -107,7 +125,8 @@ public final class ApiDocs {
                                 + "application/problem+json documents."))
                 .components(components(keyRetention));
         Reader reader = new Reader(new SwaggerConfiguration().openAPI(base));
-        List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, TransferResource.class);
+        List<Class<?>> resources = List.of(AccountResource.class, TransactionResource.class, HistoryAliasResource.class,
+                TransferResource.class);
         OpenAPI document = reader.read(new LinkedHashSet<>(resources));
         document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
             operation.setOperationId(OPERATION_IDS.get(method.name() + " " + path));
@@ -121,7 +140,11 @@ public final class ApiDocs {
                 "getAccount", "$response.body#/id", "listTransactions", "$response.body#/id",
                 "postTransaction", "$response.body#/id"));
         link(document, "POST /v1/accounts/{id}/transactions", "201", Map.of("getAccount", "$response.body#/accountId"));
+        response(document, "POST /v1/accounts/{id}/transactions", "201").link("getTransaction", new Link()
+                .operationId("getTransaction").parameters("id", "$response.body#/accountId")
+                .parameters("transactionId", "$response.body#/id"));
         link(document, "POST /v1/transfers", "201", Map.of("getTransfer", "$response.body#/id"));
+        describeHeaders(document);
         AccessDocs.describe(document, resources);
         return document;
     }
@@ -138,11 +161,42 @@ public final class ApiDocs {
     }
 
     private static void link(OpenAPI document, String operation, String status, Map<String, String> idsByTarget) {
-        String[] methodAndPath = operation.split(" ", 2);
-        ApiResponse response = document.getPaths().get(methodAndPath[1]).readOperationsMap()
-                .get(PathItem.HttpMethod.valueOf(methodAndPath[0])).getResponses().get(status);
-        idsByTarget.forEach((target, expression) -> response.link(target,
+        ApiResponse response = response(document, operation, status);
+        new TreeMap<>(idsByTarget).forEach((target, expression) -> response.link(target,
                 new Link().operationId(target).parameters("id", expression)));
+    }
+
+    private static ApiResponse response(OpenAPI document, String operation, String status) {
+        String[] methodAndPath = operation.split(" ", 2);
+        return document.getPaths().get(methodAndPath[1]).readOperationsMap()
+                .get(PathItem.HttpMethod.valueOf(methodAndPath[0])).getResponses().get(status);
+    }
+
+    /**
+     * Every answer carries the request's id; every 201 says where the new resource lives. A response that is a
+     * reference gets the headers in its component, since OpenAPI 3.0 ignores whatever sits beside a $ref.
+     */
+    private static void describeHeaders(OpenAPI document) {
+        List<ApiResponse> responses = new ArrayList<>(document.getComponents().getResponses().values());
+        document.getPaths().forEach((path, item) -> item.readOperations().forEach(operation ->
+                operation.getResponses().forEach((status, response) -> {
+                    if (response.get$ref() == null) {
+                        responses.add(response);
+                    }
+                    if (status.equals("201")) {
+                        response.addHeaderObject("Location", new Header().required(true)
+                                .description("The URL of what was created")
+                                .schema(new StringSchema().format("uri-reference")));
+                    }
+                })));
+        for (ApiResponse response : responses) {
+            response.addHeaderObject(RequestId.HEADER, new Header().required(true)
+                    .description("The request's id, to quote to support: the trace id of its server span")
+                    .schema(new StringSchema().pattern("^[0-9a-f]{32}$")));
+            response.addHeaderObject(RequestId.TRACERESPONSE, new Header().required(true)
+                    .description("W3C Trace Context Level 2: `00-<trace id>-<span id>-<flags>`")
+                    .schema(new StringSchema().pattern("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")));
+        }
     }
 
     private static Components components(Duration keyRetention) {
@@ -253,16 +307,26 @@ public final class ApiDocs {
     @Path("/openapi.json")
     @Hidden
     public static final class OpenApiResource {
-        private final String document;
+        private final Supplier<String> build;
+        private volatile String document;
 
-        OpenApiResource(String document) {
-            this.document = document;
+        OpenApiResource(Supplier<String> build) {
+            this.build = build;
         }
 
         @GET
         @Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
         public String get() {
-            return document;
+            String built = document;
+            if (built == null) {
+                synchronized (this) {
+                    built = document;
+                    if (built == null) {
+                        document = built = build.get();
+                    }
+                }
+            }
+            return built;
         }
     }
 }

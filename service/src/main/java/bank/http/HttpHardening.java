@@ -38,6 +38,8 @@ public final class HttpHardening {
         });
         environment.getApplicationContext().insertHandler(
                 new SizeLimitHandler(config.getMaxRequestBodySize().toBytes(), -1));
+        // Inserted last, so it runs first: even a body over the size limit is answered with the request's id.
+        environment.getApplicationContext().insertHandler(new RequestIdHandler());
         environment.jersey().register(new StrictJsonBody(
                 java.time.Duration.ofMillis(config.getRequestBodyTimeout().toMilliseconds())));
     }

@@ -1,6 +1,7 @@
 package bank.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -11,11 +12,16 @@ import java.util.List;
  * An RFC 9457 problem document, the body of every error response.
  *
  * @param type   a URI naming the kind of problem; clients switch on it
- * @param errors field-level reasons, present only for validation problems
+ * @param errors    field-level reasons, present only for validation problems
+ * @param requestId the id of the request that got this answer, also in its {@code Request-Id} header: the trace id
+ *                  of its server span, which support follows to the trace and the log lines
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"type", "title", "status", "detail", "errors", "requestId"})
 @Schema(name = "Problem", description = "RFC 9457 problem details.")
-public record Problem(URI type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(URI type, String title, int status, String detail, List<FieldError> errors,
+                      @Schema(description = "The request's id, as in its Request-Id header (32 hex digits, the trace "
+                              + "id)", pattern = "^[0-9a-f]{32}$") String requestId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
@@ -52,6 +58,15 @@ public record Problem(URI type, String title, int status, String detail, List<Fi
             }
             return safe.toString();
         }
+    }
+
+    /** A problem of the request this thread is handling, which carries its {@link RequestId}. */
+    public Problem(URI type, String title, int status, String detail, List<FieldError> errors) {
+        this(type, title, status, detail, errors, RequestId.current());
+    }
+
+    public Problem withRequestId(String id) {
+        return new Problem(type, title, status, detail, errors, id);
     }
 
     public Response toResponse() {

@@ -56,9 +56,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
         if (status == 503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
+        RequestId id = RequestId.of(request);
+        RequestIdHandler.setHeaders(response, id);
         byte[] body;
         try {
-            body = json.writeValueAsBytes(ProblemStatus.of(status));
+            body = json.writeValueAsBytes(ProblemStatus.of(status).withRequestId(id.traceId()));
         } catch (JsonProcessingException e) {
             callback.failed(e);
             return;

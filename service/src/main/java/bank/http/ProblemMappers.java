@@ -175,7 +175,7 @@ public final class ProblemMappers {
     /**
      * Anything else. Database outages and timeouts are 503 with Retry-After. The failure may have come after the
      * COMMIT reached the database, so the outcome is unknown; the retry with the same Idempotency-Key is what
-     * makes that safe. The rest is a 500 with an id that matches the server log line.
+     * makes that safe. The rest is a 500; its request id is the trace id, which the server log line carries too.
      */
     static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
@@ -193,10 +193,9 @@ public final class ProblemMappers {
                                 .toResponse())
                         .header(HttpHeaders.RETRY_AFTER, "1").build();
             }
-            String errorId = UUID.randomUUID().toString();
-            LOG.error("unhandled error, error_id={}", errorId, e);
-            return ProblemType.INTERNAL_ERROR.problem("The request could not be completed (error id " + errorId + ").")
-                    .toResponse();
+            LOG.error("unhandled error", e);
+            return ProblemType.INTERNAL_ERROR.problem("The request could not be completed. Quote its Request-Id ("
+                    + RequestId.current() + ") to support.").toResponse();
         }
     }
 

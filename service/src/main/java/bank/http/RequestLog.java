@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>The route is the matched template ({@code /v1/accounts/{id}}), never the raw path, so lines group by
  * endpoint and carry no ids. The client is the id of the API client whose key the request carried ({@code -} when
  * it carried none that was valid); never its name, never its key. The line is written while the request's server
- * span is current, so it carries the trace id that links it to its trace.
+ * span is current, so it carries the trace id that links it to its trace; {@code request_id} is the same id, as the
+ * response's {@code Request-Id} header shows it, so that the line is found from the header with or without the agent.
  */
 @Provider
 public final class RequestLog implements ApplicationEventListener {
@@ -45,9 +46,9 @@ public final class RequestLog implements ApplicationEventListener {
     private static void log(RequestEvent event, long nanos) {
         int status = event.getContainerResponse() == null ? 500 : event.getContainerResponse().getStatus();
         Object client = event.getContainerRequest().getProperty(CLIENT_PROPERTY);
-        String line = String.format(Locale.ROOT, "request method=%s route=%s status=%d client=%s duration_ms=%.1f",
+        String line = String.format(Locale.ROOT, "request method=%s route=%s status=%d client=%s duration_ms=%.1f request_id=%s",
                 event.getContainerRequest().getMethod(), route(event), status, client == null ? "-" : client,
-                nanos / 1e6);
+                nanos / 1e6, RequestId.current());
         if (status >= 500) {
             LOG.error(line);
         } else {

@@ -66,15 +66,22 @@ public class LedgerService {
             case DEBIT -> debited(account, amount);
         };
         AccountDao.updateBalance(tx, account.id(), balance);
-        return TransactionDao.insert(tx, UuidV7.next(), account.id(), type, amount, balance, description, transferId);
+        return TransactionDao.insert(tx, UuidV7.next(), account.id(), account.currency(), type, amount, balance,
+                description, transferId);
     }
 
     /** The history of an account the client may see: the same 404 as an unknown account otherwise. */
     public Page<Transaction> history(ApiClient client, UUID accountId, PageRequest page) {
-        accounts.get(client, accountId);
-        return Page.of(jdbi.withExtension(TransactionDao.class,
-                        dao -> dao.pageBefore(accountId, page.after().orElse(AFTER_ALL), page.fetchSize())),
-                page, Transaction::id);
+        Account account = accounts.get(client, accountId);
+        return Page.of(jdbi.withHandle(handle -> TransactionDao.pageBefore(handle, accountId, account.currency(),
+                page.after().orElse(AFTER_ALL), page.fetchSize())), page, Transaction::id);
+    }
+
+    /** One line of an account the client may see: the same 404 as an unknown account otherwise. */
+    public Transaction get(ApiClient client, UUID accountId, UUID transactionId) {
+        Account account = accounts.get(client, accountId);
+        return jdbi.withHandle(handle -> TransactionDao.find(handle, accountId, account.currency(), transactionId))
+                .orElseThrow(() -> ApiException.notFound("transaction"));
     }
 
     private static Money credited(Account account, Money amount) {

@@ -3,6 +3,7 @@ package bank.ledger;
 import bank.money.Money;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.Currency;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,7 @@ public record Transaction(
         UUID accountId,
         TransactionType type,
         Money amount,
+        @Schema(type = "string", example = "EUR", description = "ISO 4217 code: the account's currency") Currency currency,
         Money balanceAfter,
         @Schema(nullable = true) String description,
         @Schema(nullable = true) UUID transferId,

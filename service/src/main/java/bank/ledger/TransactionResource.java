@@ -29,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.UUID;
 
 @Path("/v1/accounts/{id}/transactions")
@@ -68,7 +69,30 @@ public class TransactionResource {
         UUID accountId = Ids.pathId(id, "account");
         String operation = "POST /v1/accounts/" + accountId + "/transactions";
         return unitOfWork.run(posts.once(idempotencyKey, operation, request,
-                tx -> Created.withoutLocation(ledger.post(tx, client, accountId, request))));
+                tx -> {
+                    Transaction line = ledger.post(tx, client, accountId, request);
+                    return new Created(location(line), line);
+                }));
+    }
+
+    static URI location(Transaction line) {
+        return URI.create("/v1/accounts/" + line.accountId() + "/transactions/" + line.id());
+    }
+
+    @GET
+    @Path("/{transactionId}")
+    @RolesAllowed(Scope.TRANSACTIONS_READ)
+    @Operation(summary = "Get a transaction", description = "One line of an account's ledger: a credit, a debit, or "
+            + "one side of a transfer. The same 404 as an unknown account for an account the client may not see, and "
+            + "for a transaction of another account.")
+    @ApiResponse(responseCode = "200", description = "The transaction",
+            content = @Content(schema = @Schema(implementation = Transaction.class)))
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    public Transaction get(
+            @Parameter(hidden = true) @Auth ApiClient client,
+            @PathParam("id") @Parameter(schema = @Schema(format = "uuid")) String id,
+            @PathParam("transactionId") @Parameter(schema = @Schema(format = "uuid")) String transactionId) {
+        return ledger.get(client, Ids.pathId(id, "account"), Ids.pathId(transactionId, "transaction"));
     }
 
     @GET

@@ -93,9 +93,12 @@ class AccountsApiIT {
 
         JsonNode first = api.get("/v1/accounts").expect(200).body();
         assertThat(first.get("items").size()).isEqualTo(50);
+        assertThat(first.get("hasMore").asBoolean()).isTrue();
         JsonNode last = api.get("/v1/accounts?after=" + first.get("next").asText()).expect(200).body();
         assertThat(last.get("items").size()).isEqualTo(1);
         assertThat(last.get("next").isNull()).isTrue();
+        assertThat(last.get("hasMore").isBoolean()).isTrue();
+        assertThat(last.get("hasMore").asBoolean()).isFalse();
         assertThat(api.get("/v1/accounts?limit=200").expect(200).body().get("items").size()).isEqualTo(51);
     }
 }

@@ -79,6 +79,8 @@ class ApiDocsIT {
                 "POST /v1/accounts", Set.of("409", "415", "422"),
                 "GET /v1/accounts/{id}", Set.of("404"),
                 "GET /v1/accounts/{id}/transactions", Set.of("404", "422"),
+                "GET /v1/accounts/{id}/transactions/{transactionId}", Set.of("404"),
+                "GET /v1/accounts/{id}/history", Set.of("404", "422"),
                 "POST /v1/accounts/{id}/transactions", Set.of("404", "409", "415", "422"),
                 "POST /v1/transfers", Set.of("404", "409", "415", "422"),
                 "GET /v1/transfers/{id}", Set.of("404")));
@@ -157,6 +159,8 @@ class ApiDocsIT {
                 "POST /v1/accounts", "accounts:write",
                 "GET /v1/accounts/{id}", "accounts:read",
                 "GET /v1/accounts/{id}/transactions", "transactions:read",
+                "GET /v1/accounts/{id}/transactions/{transactionId}", "transactions:read",
+                "GET /v1/accounts/{id}/history", "transactions:read",
                 "POST /v1/accounts/{id}/transactions", "transactions:write",
                 "POST /v1/transfers", "transfers:write",
                 "GET /v1/transfers/{id}", "transactions:read"));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * key is in {@code BANK_API_KEY}, and {@code clients create} finds the service's database in {@code DATABASE_URL}.
  * Ids, keys and timestamps differ on every run, so both sides have them replaced: each distinct id by its order of
  * first appearance (the account of the third example must still be the one the fifth example credits), keys and
- * timestamps by placeholders. The guide trims headers, so only the headers it shows are compared.
+ * timestamps and request ids by placeholders. The guide trims headers, so only the headers it shows are compared.
  */
 class ApiGuideExamplesIT {
 
@@ -41,6 +41,8 @@ class ApiGuideExamplesIT {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern KEY = Pattern.compile("bank_sk_[0-9A-Za-z]{43}");
+    /** A request id: the trace id of the request, 32 hex digits. */
+    private static final Pattern REQUEST_ID = Pattern.compile("\\b[0-9a-f]{32}\\b");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -171,7 +173,8 @@ class ApiGuideExamplesIT {
                 ids.appendReplacement(out, Matcher.quoteReplacement(name));
             }
             ids.appendTail(out);
-            return TIMESTAMP.matcher(KEY.matcher(out).replaceAll("<key>")).replaceAll("<time>");
+            String keysAndRequestIds = REQUEST_ID.matcher(KEY.matcher(out).replaceAll("<key>")).replaceAll("<request-id>");
+            return TIMESTAMP.matcher(keysAndRequestIds).replaceAll("<time>");
         }
     }
 }

@@ -45,6 +45,9 @@ class SchemathesisIT {
     void theServiceHonoursItsOpenApiDocument() throws Exception {
         Path st = schemathesis();
         Files.createDirectories(REPORTS);
+        // The service builds its document on the first request; schemathesis gives up loading it after 10 s, which
+        // a loaded machine can take for that build.
+        api.get("/openapi.json").expect(200);
         List<String> command = new ArrayList<>(List.of(st.toString(),
                 "--config-file", CONFIG.resolve("schemathesis.toml").toString(),
                 "run", api.uri("/openapi.json").toString(),

@@ -205,13 +205,21 @@ class ProblemMappersTest {
     }
 
     @Test
-    void aBugIsA500WithAnErrorIdAndNothingOfTheException() throws Exception {
-        Response response = new ProblemMappers.Unexpected().toResponse(
-                new IllegalStateException("SELECT secret FROM accounts WHERE name = 'Zebedee'"));
+    void aBugIsA500WithTheRequestIdAndNothingOfTheException() throws Exception {
+        RequestId id = RequestId.generated();
+        RequestId.bind(id);
+        Response response;
+        try {
+            response = new ProblemMappers.Unexpected().toResponse(
+                    new IllegalStateException("SELECT secret FROM accounts WHERE name = 'Zebedee'"));
+        } finally {
+            RequestId.unbind();
+        }
 
         assertProblem(response, 500, "urn:problem:internal-error");
-        assertThat(problem(response).detail())
-                .matches("The request could not be completed \\(error id [0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\\)\\.");
+        assertThat(problem(response).requestId()).isEqualTo(id.traceId());
+        assertThat(problem(response).detail()).isEqualTo("The request could not be completed. Quote its Request-Id ("
+                + id.traceId() + ") to support.");
         assertThat(body(response)).doesNotContain("Zebedee", "secret");
         assertThat(response.getHeaderString(HttpHeaders.RETRY_AFTER)).isNull();
     }

@@ -47,17 +47,18 @@ class RequestLogIT {
         String account = api.openAccount("USD");
         api.get("/v1/accounts/" + account).expect(200);
         api.get("/v1/accounts/" + account + "/transactions?limit=5").expect(200);
-        api.get("/v1/accounts/not-there").expect(404);
+        String notFound = api.get("/v1/accounts/not-there").expect(404).header(RequestId.HEADER);
 
         // The line is written as the response completes, which can be a moment after the client has read it.
         List<String> lines = awaitRequestLines(4);
         String client = "client=" + api.client().id();
         assertThat(lines.get(0)).matches("request method=POST route=/v1/accounts status=201 " + client
-                + " duration_ms=\\d+\\.\\d");
+                + " duration_ms=\\d+\\.\\d request_id=[0-9a-f]{32}");
         assertThat(lines.get(1)).startsWith("request method=GET route=/v1/accounts/{id} status=200 " + client + " ");
         assertThat(lines.get(2)).startsWith("request method=GET route=/v1/accounts/{id}/transactions status=200 "
                 + client + " ");
-        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 " + client + " ");
+        assertThat(lines.get(3)).startsWith("request method=GET route=/v1/accounts/{id} status=404 " + client + " ")
+                .endsWith(" request_id=" + notFound);
         assertThat(String.join("\n", lines)).doesNotContain(account);
     }
 

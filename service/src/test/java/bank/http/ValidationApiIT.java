@@ -48,6 +48,11 @@ class ValidationApiIT {
                 Arguments.of("{\"firstName\":42,\"lastName\":\"L\"}", 422, "urn:problem:validation-failed", "firstName"),
                 Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"usd\"}", 422, "urn:problem:validation-failed", "currency"),
                 Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"ZZZ\"}", 422, "urn:problem:validation-failed", "currency"),
+                // Empty and blank are values outside the enum, not a way to leave the currency out.
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"\"}", 422, "urn:problem:validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"   \"}", 422, "urn:problem:validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\" EUR\"}", 422, "urn:problem:validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":7}", 422, "urn:problem:validation-failed", "currency"),
                 Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"nickname\":\"A\"}", 422, "urn:problem:validation-failed", "nickname"));
     }
 
@@ -74,6 +79,8 @@ class ValidationApiIT {
                 Arguments.of("{\"amount\":10}", "type"),
                 Arguments.of("{\"type\":\"REFUND\",\"amount\":10}", "type"),
                 Arguments.of("{\"type\":\"credit\",\"amount\":10}", "type"),
+                Arguments.of("{\"type\":\"\",\"amount\":10}", "type"),
+                Arguments.of("{\"type\":\"  \",\"amount\":10}", "type"),
                 Arguments.of("{\"type\":\"CREDIT\",\"amount\":10,\"description\":\"" + "d".repeat(281) + "\"}", "description"),
                 Arguments.of("{\"type\":\"CREDIT\",\"amount\":10,\"ammount\":10}", "ammount"));
     }

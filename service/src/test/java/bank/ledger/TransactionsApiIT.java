@@ -95,6 +95,8 @@ class TransactionsApiIT {
         }
         assertThat(seen).containsExactlyElementsOf(posted);
         assertThat(third.get("next").isNull()).isTrue();
+        assertThat(List.of(first.get("hasMore").asBoolean(), second.get("hasMore").asBoolean(),
+                third.get("hasMore").asBoolean())).containsExactly(true, true, false);
         assertThat(first.get("items").get(0).get("amount").asLong()).isEqualTo(5);
     }
 
@@ -109,6 +111,42 @@ class TransactionsApiIT {
 
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("accountId").asText()).isEqualTo(mine);
+    }
+
+    @Test
+    void aPostedTransactionLivesAtItsLocationInTheCurrencyOfItsAccount() {
+        String account = api.openAccount("JPY");
+
+        Reply credit = api.postKeyed(path(account), Map.of("type", "CREDIT", "amount", 500)).expect(201);
+        Reply debit = api.postKeyed(path(account), Map.of("type", "DEBIT", "amount", 200)).expect(201);
+
+        for (Reply posted : List.of(credit, debit)) {
+            String location = posted.header("Location");
+            assertThat(location).endsWith(path(account) + "/" + posted.text("id"));
+            JsonNode fetched = api.get(location.substring(location.indexOf("/v1/"))).expect(200).body();
+            assertThat(fetched).isEqualTo(posted.body());
+            assertThat(fetched.get("currency").asText()).isEqualTo("JPY");
+        }
+        JsonNode history = api.get(path(account)).expect(200).body().get("items");
+        assertThat(history).allSatisfy(line -> assertThat(line.get("currency").asText()).isEqualTo("JPY"));
+    }
+
+    @Test
+    void aTransactionIsFoundOnlyUnderItsOwnAccountAndByItsOwnClient() {
+        String mine = api.openAccount("USD");
+        String other = api.openAccount("USD");
+        String line = api.postKeyed(path(mine), Map.of("type", "CREDIT", "amount", 10)).expect(201).text("id");
+        BankApi stranger = api.as(api.newClient("stranger", BankApi.OPERATION_SCOPES));
+
+        Reply elsewhere = api.get(path(other) + "/" + line).expectProblem(404, "urn:problem:not-found");
+        Reply strangers = stranger.get(path(mine) + "/" + line).expectProblem(404, "urn:problem:not-found");
+        Reply unknown = api.get(path(mine) + "/01a21f29-ee76-73a3-ba00-57b9fc659254").expectProblem(404, "urn:problem:not-found");
+
+        assertThat(elsewhere.text("detail")).isEqualTo(unknown.text("detail"));
+        // Another client's account answers as an unknown account does, so its existence does not show.
+        assertThat(strangers.text("detail")).isEqualTo(api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254"
+                + "/transactions").text("detail"));
+        api.get(path(mine) + "/not-a-uuid").expectProblem(404, "urn:problem:not-found");
     }
 
     private static String path(String account) {

@@ -30,7 +30,12 @@ public final class BankClient {
         return new BankClient(uri, apiKey);
     }
 
-    public record Reply(int status, String body, long nanos) {
+    public record Reply(int status, String body, long nanos, java.net.http.HttpHeaders headers) {
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -78,7 +83,7 @@ public final class BankClient {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body(), System.nanoTime() - start);
+            return new Reply(response.statusCode(), response.body(), System.nanoTime() - start, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
