@@ -14,6 +14,9 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import jakarta.annotation.security.RolesAllowed;
 import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
 
@@ -62,6 +65,43 @@ final class AccessDocs {
         for (Class<?> resource : resources) {
             describe(document, Resource.from(resource), "");
         }
+        describeRateLimitFields(document);
+    }
+
+    /**
+     * Every answer to a request whose key was accepted counted against the client's bucket and says how much is left,
+     * so that a client can pace itself before it is refused. A 401 counted nothing. A response that is a reference
+     * gets the fields in its component, since OpenAPI 3.0 ignores whatever sits beside a $ref.
+     */
+    private static void describeRateLimitFields(OpenAPI document) {
+        Map<String, ApiResponse> counted = new TreeMap<>();
+        document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            if (operation.getExtensions() != null && operation.getExtensions().containsKey(SCOPE_EXTENSION)) {
+                operation.getResponses().forEach((status, response) -> {
+                    if (status.equals("401")) {
+                        return;
+                    }
+                    String ref = response.get$ref();
+                    if (ref == null) {
+                        counted.put(method + " " + path + " " + status, response);
+                    } else {
+                        String name = ref.substring(ref.lastIndexOf('/') + 1);
+                        counted.put(name, document.getComponents().getResponses().get(name));
+                    }
+                });
+            }
+        }));
+        counted.values().forEach(response -> {
+            if (response.getHeaders() == null) {
+                response.setHeaders(new LinkedHashMap<>());
+            }
+            response.getHeaders().putIfAbsent("RateLimit-Policy", new Header().required(false)
+                    .schema(new StringSchema())
+                    .description("draft-ietf-httpapi-ratelimit-headers: `\"per-client\";q=<burst>;w=<seconds>`"));
+            response.getHeaders().putIfAbsent("RateLimit", new Header().required(false).schema(new StringSchema())
+                    .description("draft-ietf-httpapi-ratelimit-headers: `\"per-client\";r=<requests left>;"
+                            + "t=<seconds until the bucket is full>`"));
+        });
     }
 
     private static void describe(OpenAPI document, Resource resource, String prefix) {
