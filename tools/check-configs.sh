@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the stack's configuration files with the programs that read them: the ocb-built Collector,
-# promtool and amtool at the versions compose runs, and docker-compose's own validation; and the shell
-# scripts of tools/ and .ci/ and the image's entrypoint (service/docker-entrypoint.sh) with shellcheck.
+# promtool and amtool at the versions compose runs, and docker-compose's own validation; how Alertmanager
+# routes and renders alerts; and the shell scripts of tools/ and .ci/ and the image's entrypoint
+# (service/docker-entrypoint.sh) with shellcheck.
 # Prints nothing when everything passes; otherwise reports each failure and exits non-zero.
 #
 # Loki and Tempo have no validator here (no container engine, and their Go modules are not used);
@@ -64,7 +65,45 @@ else
   check "prometheus rule tests (promtool test rules)" "$promtool" test rules "${rule_tests[@]}"
 fi
 
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
 check "alertmanager configs (amtool check-config)" "$amtool" check-config alertmanager/*.yml
+
+# Every configuration routes alike: critical pages, warning opens a ticket, the Watchdog goes to its switch.
+routes() {
+  local config expected labels receiver
+  for config in alertmanager/*.yml; do
+    while IFS='|' read -r expected labels; do
+      # shellcheck disable=SC2086 # the labels are words on purpose
+      receiver=$("$amtool" config routes test --config.file="$config" $labels)
+      if [[ $receiver != "$expected" ]]; then
+        echo "$config routes {$labels} to $receiver, not $expected"
+        return 1
+      fi
+    done <<'ROUTES'
+pager|alertname=PostgresqlDown severity=critical deployment_environment_name=production
+ticket|alertname=PostgresqlLockWaits severity=warning deployment_environment_name=production
+watchdog|alertname=Watchdog severity=none
+ticket|alertname=SomethingNew
+ROUTES
+  done
+}
+check "alertmanager routes (amtool config routes test)" routes
+
+# The notification text, rendered by amtool from alertmanager/tests/alerts.json, must be the one reviewed in
+# alertmanager/tests/*.txt (rendered again and compared, template by template).
+render() {
+  local expected template
+  for expected in alertmanager/tests/*.txt; do
+    template=$(basename "$expected" .txt)
+    "$amtool" template render --template.glob='alertmanager/templates/*.tmpl' \
+      --template.data=alertmanager/tests/alerts.json --template.text="{{ template \"$template\" . }}" >"$scratch/$template.txt" \
+      || return 1
+    diff -u "$expected" "$scratch/$template.txt" || return 1
+  done
+}
+check "alertmanager templates (amtool template render)" render
 
 if command -v docker-compose >/dev/null; then
   # Once with no .env at all, once with every documented variable set as in .env.example.

@@ -50,6 +50,7 @@ final class TrafficGenerator {
     private final List<String> transfers = new CopyOnWriteArrayList<>();
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final SyntheticClientMetrics metrics = new SyntheticClientMetrics();
 
     private record Account(String id, String currency) {
     }
@@ -210,9 +211,11 @@ final class TrafficGenerator {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             statuses.computeIfAbsent(response.statusCode(), s -> new LongAdder()).increment();
+            metrics.answered(response.statusCode());
             return response;
         } catch (IOException e) {
             statuses.computeIfAbsent(0, s -> new LongAdder()).increment();
+            metrics.noResponse();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
