@@ -41,6 +41,8 @@ class ApiGuideExamplesIT {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern KEY = Pattern.compile("bank_sk_[0-9A-Za-z]{43}");
+    /** The first 12 characters of a key, as {@code clients list} and {@code clients rotate} show it. */
+    private static final Pattern KEY_PREFIX = Pattern.compile("bank_sk_[0-9A-Za-z]{4}\\.\\.\\.");
     /** A request id: the trace id of the request, 32 hex digits. */
     private static final Pattern REQUEST_ID = Pattern.compile("\\b[0-9a-f]{32}\\b");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
@@ -159,8 +161,8 @@ class ApiGuideExamplesIT {
     }
 
     /**
-     * Replaces each distinct id by {@code <id-N>} in order of first appearance, keys by {@code <key>} and timestamps
-     * by {@code <time>}.
+     * Replaces each distinct id by {@code <id-N>} in order of first appearance, keys by {@code <key>}, their prefixes
+     * by {@code <key prefix>} and timestamps by {@code <time>}.
      */
     static final class Ids {
         private final Map<String, String> names = new LinkedHashMap<>();
@@ -173,7 +175,8 @@ class ApiGuideExamplesIT {
                 ids.appendReplacement(out, Matcher.quoteReplacement(name));
             }
             ids.appendTail(out);
-            String keysAndRequestIds = REQUEST_ID.matcher(KEY.matcher(out).replaceAll("<key>")).replaceAll("<request-id>");
+            String keys = KEY_PREFIX.matcher(KEY.matcher(out).replaceAll("<key>")).replaceAll("<key prefix>");
+            String keysAndRequestIds = REQUEST_ID.matcher(keys).replaceAll("<request-id>");
             return TIMESTAMP.matcher(keysAndRequestIds).replaceAll("<time>");
         }
     }
