@@ -106,14 +106,17 @@ helm_install() {
 }
 check "helm install, upgrade (config change rolls pods), rollback: values-cnpg.yaml" helm_install
 
-# The manifests name their namespaces; the rendered examples go where the chart was installed.
+# The manifests name their namespaces. Each rendered example goes to a namespace of its own: applied over the release
+# installed above with other values, a client-side apply would merge the two (a PDB would get both bounds).
 for file in "${manifests[@]}"; do
   check "kubectl apply --dry-run=server --validate=strict ${file#deploy/}" \
     kubectl apply --dry-run=server --validate=strict -f "$file"
 done
 for file in "$chart"/examples/*.yaml; do
+  example=$(basename "$file" .yaml)
+  kubectl create namespace "example-$example" >/dev/null
   check "kubectl apply --dry-run=server --validate=strict ${file#deploy/}" \
-    kubectl apply --dry-run=server --validate=strict -n bank -f "$file"
+    kubectl apply --dry-run=server --validate=strict -n "example-$example" -f "$file"
 done
 
 # docs/kubernetes.md, "Dashboards and data sources": the same commands, for real.
