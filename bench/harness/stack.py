@@ -212,9 +212,17 @@ B_VARIANTS = {
 }
 
 
+# A with its rate limit in memory, one bucket per instance, instead of the bucket row in PostgreSQL that every
+# instance shares (bank.access.SharedRateLimits): the shared limit's cost per request is A against this.
+A_VARIANTS = {
+    "A": {},
+    "A-local-limit": {"API_RATE_LIMIT_STORE": "memory"},
+}
+
+
 class Service:
     """One configuration of the service: A (no agent, no log shipping), B (agent, Collector, Loki) or one of
-    B's variants. `java` replaces the Dockerfile's JVM (start-up on another Java); `jvm_flags` are added after
+    their variants. `java` replaces the Dockerfile's JVM (start-up on another Java); `jvm_flags` are added after
     it (an AOT cache)."""
 
     def __init__(self, config, root, command, compose_env, database_url, api_key, logs, java=None,
@@ -224,11 +232,11 @@ class Service:
         self.port = system.free_port()
         self.admin_port = system.free_port()
         env = base_environment()
-        with_agent = config != "A"
+        with_agent = config not in A_VARIANTS
         for key, value in compose_env.items():
             if with_agent or not TELEMETRY_VARIABLES.match(key):
                 env[key] = value
-        env.update(B_VARIANTS.get(config, {}))
+        env.update(A_VARIANTS.get(config) or B_VARIANTS.get(config, {}))
         env.update({
             "DATABASE_URL": database_url,
             "DATABASE_USER": "bank",
