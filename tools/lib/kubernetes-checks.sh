@@ -62,16 +62,24 @@ while IFS= read -r file; do
   manifests+=("$file")
 done < <(find deploy -name '*.yaml' -not -path "$chart/*" -not -name '*.values.yaml' -not -name 'values-*.yaml' | sort)
 
-# A scratch folder, and the processes to stop on exit.
+# A scratch folder, and the processes to stop on exit, last started first: kube-apiserver before the etcd it
+# needs for a graceful stop. A process that has not stopped 15 s after SIGTERM gets SIGKILL, so that the script
+# always ends.
 work=$(mktemp -d)
 pids=()
+stop_process() {
+  local pid=$1 killer
+  kill "$pid" 2>/dev/null || return 0
+  (sleep 15 && kill -KILL "$pid") >/dev/null 2>&1 &
+  killer=$!
+  wait "$pid" 2>/dev/null || true
+  kill "$killer" 2>/dev/null || true
+  wait "$killer" 2>/dev/null || true
+}
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_process "${pids[i]}"
   done
   rm -rf "$work"
 }
