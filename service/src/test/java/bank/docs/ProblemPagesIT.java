@@ -28,7 +28,7 @@ class ProblemPagesIT {
         Reply page = fetch(api.uri("/v1/accounts").resolve(type.uri()));
 
         assertThat(page.status()).as(page.raw()).isEqualTo(200);
-        assertThat(page.header("Content-Type")).isEqualTo("text/html;charset=UTF-8");
+        assertThat(page.header("Content-Type")).isEqualToIgnoringCase("text/html;charset=UTF-8");
         assertThat(page.raw()).contains("<title>" + ProblemPages.html(type.title()) + "</title>",
                 "status " + type.status(), "<h2>What to do</h2>", ProblemPages.html(type.advice()));
     }
