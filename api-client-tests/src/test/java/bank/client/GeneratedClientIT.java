@@ -49,8 +49,9 @@ class GeneratedClientIT {
 
     @BeforeAll
     static void connect() {
-        client = new ApiClient().updateBaseUri(service.baseUri().toString())
-                .setRequestInterceptor(request -> request.header("Authorization", "Bearer " + service.key()))
+        client = new ApiClient();
+        client.updateBaseUri(service.baseUri().toString());
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + service.key()))
                 .setResponseInterceptor(operations);
         accounts = new AccountsApi(client);
         transactions = new TransactionsApi(client);
