@@ -25,10 +25,12 @@ class ProblemPagesIT {
     @ParameterizedTest
     @EnumSource(ProblemType.class)
     void everyProblemTypeResolvesToAPageNamingIt(ProblemType type) {
-        Reply page = fetch(api.uri("/v1/accounts").resolve(type.uri()));
+        // With a key, which a /v1 request would count against the client's rate limit.
+        Reply page = api.send(HttpRequest.newBuilder(api.uri("/v1/accounts").resolve(type.uri())).GET());
 
         assertThat(page.status()).as(page.raw()).isEqualTo(200);
         assertThat(page.header("Content-Type")).isEqualToIgnoringCase("text/html;charset=UTF-8");
+        assertThat(page.header("RateLimit")).as("counted against no rate limit").isNull();
         assertThat(page.raw()).contains("<title>" + ProblemPages.html(type.title()) + "</title>",
                 "status " + type.status(), "<h2>What to do</h2>", ProblemPages.html(type.advice()));
     }
