@@ -6,7 +6,7 @@ answer to schema-valid data, and this check keeps that from hiding a validation 
 import json
 
 import schemathesis
-VALIDATION_FAILED = "urn:problem:validation-failed"
+VALIDATION_FAILED = "/problems/validation-failed"
 
 
 @schemathesis.check

@@ -10,7 +10,8 @@ import jakarta.ws.rs.core.FeatureContext;
 /**
  * Puts every API operation behind its key, its client's rate limit and its scope, in that order. Deny by default:
  * an operation under {@code /v1} that names no scope with {@code @RolesAllowed} stops the service from starting,
- * rather than being served to anyone. Routes outside {@code /v1} (the OpenAPI document, Swagger UI) stay open.
+ * rather than being served to anyone. Routes outside {@code /v1} (the OpenAPI document, Swagger UI, the problem
+ * pages) stay open.
  */
 final class ApiAccessFeature implements DynamicFeature {
 

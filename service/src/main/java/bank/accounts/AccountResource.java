@@ -92,7 +92,8 @@ public class AccountResource {
     @Operation(summary = "List accounts", description = "The client's own accounts (every account with the `admin` "
             + "scope), oldest first. Pass the `next` cursor of a page as `after` to get the following page; `next` is "
             + "null on the last page.")
-    @ApiResponse(responseCode = "200", description = "A page of accounts")
+    @ApiResponse(responseCode = "200", description = "A page of accounts",
+            content = @Content(schema = @Schema(ref = "#/components/schemas/PageAccount")))
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Page<Account> list(
             @Parameter(hidden = true) @Auth ApiClient client,

@@ -42,15 +42,15 @@ final class AccessDocs {
         Header challenge = new Header().required(true).schema(new StringSchema())
                 .description("`Bearer realm=\"bank-api\"`, with `error=\"invalid_token\"` for a key that is not valid");
         components.addResponses("Unauthorized", new ApiResponse().content(problem).description("No API key "
-                        + "(`urn:problem:api-key-required`), or a key that is malformed, unknown or revoked "
-                        + "(`urn:problem:api-key-invalid`, the same answer for all three)")
+                        + "(`/problems/api-key-required`), or a key that is malformed, unknown or revoked "
+                        + "(`/problems/api-key-invalid`, the same answer for all three)")
                 .addHeaderObject("WWW-Authenticate", challenge));
         components.addResponses("Forbidden", new ApiResponse().content(problem)
-                .description("The key lacks the scope the operation needs (`urn:problem:insufficient-scope`)")
+                .description("The key lacks the scope the operation needs (`/problems/insufficient-scope`)")
                 .addHeaderObject("WWW-Authenticate", new Header().required(true).schema(new StringSchema())
                         .description("`Bearer realm=\"bank-api\", error=\"insufficient_scope\", scope=\"<scope>\"`")));
         components.addResponses("TooManyRequests", new ApiResponse().content(problem)
-                .description("The client is over its rate limit (`urn:problem:too-many-requests`). Nothing was done: "
+                .description("The client is over its rate limit (`/problems/too-many-requests`). Nothing was done: "
                         + "send the request again, with the same Idempotency-Key, after Retry-After")
                 .addHeaderObject("Retry-After", new Header().required(true).description("Seconds to wait")
                         .schema(new IntegerSchema().minimum(BigDecimal.ONE)))

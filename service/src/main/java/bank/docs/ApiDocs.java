@@ -53,7 +53,7 @@ import java.util.function.Supplier;
 
 /**
  * The OpenAPI 3 document, generated once from the resource classes and their annotations, served at
- * {@code /openapi.json}, and a Swagger UI over it at {@code /docs/}.
+ * {@code /openapi.json}, and a Swagger UI over it at {@code /docs/}; and the pages of {@link ProblemPages}.
  *
  * <p>The document states what the service enforces, so that a client (or a fuzzer) that follows it is never
  * refused for a reason it could not read there: request bodies admit no unknown field, text fields carry the
@@ -101,12 +101,14 @@ public final class ApiDocs {
 
     /**
      * Serves the document, built on its first request rather than at start-up: building it loads some 300 classes
-     * of swagger-core that a service which is never asked for its document does not need.
+     * of swagger-core that a service which is never asked for its document does not need; and the pages the problem
+     * types lead to.
      *
      * @param keyRetention how long the service keeps an Idempotency-Key, which the document states
      */
     public static void register(Environment environment, Duration keyRetention) {
         environment.jersey().register(new OpenApiResource(() -> json(keyRetention)));
+        environment.jersey().register(new ProblemPages());
     }
 
     static String json(Duration keyRetention) {
@@ -211,7 +213,7 @@ public final class ApiDocs {
                 "Malformed request: not JSON, no body, a key named twice, not UTF-8, a body cut short or badly "
                         + "chunked, a malformed path or header"));
         components.addResponses("MalformedRequestOrNoIdempotencyKey", new ApiResponse().content(problem).description(
-                "Malformed request (as MalformedRequest), or no Idempotency-Key (`urn:problem:idempotency-key-required`)"));
+                "Malformed request (as MalformedRequest), or no Idempotency-Key (`/problems/idempotency-key-required`)"));
         components.addResponses("NotFound", new ApiResponse().description("No such resource").content(problem));
         components.addResponses("MethodNotAllowed", new ApiResponse().content(problem)
                 .description("The path does not support the method; `Allow` lists those it does")

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * An RFC 9457 problem document, the body of every error response.
  *
- * @param type   a URI naming the kind of problem; clients switch on it
+ * @param type      the kind of problem, which clients switch on: the path of the page that describes it
  * @param errors    field-level reasons, present only for validation problems
  * @param requestId the id of the request that got this answer, also in its {@code Request-Id} header: the trace id
  *                  of its server span, which support follows to the trace and the log lines
@@ -19,7 +19,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"type", "title", "status", "detail", "errors", "requestId"})
 @Schema(name = "Problem", description = "RFC 9457 problem details.")
-public record Problem(URI type, String title, int status, String detail, List<FieldError> errors,
+public record Problem(@Schema(format = "uri-reference", description = "The kind of problem, which clients switch "
+                              + "on: the path of the page that describes it (`/problems/<name>`), relative to the "
+                              + "request's URI") URI type, String title, int status, String detail, List<FieldError> errors,
                       @Schema(description = "The request's id, as in its Request-Id header (32 hex digits, the trace "
                               + "id)", pattern = "^[0-9a-f]{32}$") String requestId) {
 

@@ -99,7 +99,8 @@ public class TransactionResource {
     @RolesAllowed(Scope.TRANSACTIONS_READ)
     @Operation(summary = "List an account's transactions", description = "Newest first. Pass the `next` cursor "
             + "of a page as `after` to get the following page; `next` is null on the last page.")
-    @ApiResponse(responseCode = "200", description = "A page of transactions")
+    @ApiResponse(responseCode = "200", description = "A page of transactions",
+            content = @Content(schema = @Schema(ref = "#/components/schemas/PageTransaction")))
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     public Page<Transaction> list(

@@ -112,7 +112,7 @@ class ApiAccessIT {
             for (String header : new String[] {null, "Basic dXNlcjpwYXNz", "bearer"}) {
                 BankApi caller = header == null ? api.withoutKey() : api.withRawAuthorization(header);
                 Reply reply = operation.send(caller).expect(401);
-                assertProblem(reply, "urn:problem:api-key-required", operation);
+                assertProblem(reply, "/problems/api-key-required", operation);
                 assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"bank-api\"");
             }
         }
@@ -130,7 +130,7 @@ class ApiAccessIT {
 
         for (Operation operation : everyOperation()) {
             Reply wrong = operation.send(api.withKey(ApiKeys.generate())).expect(401);
-            assertProblem(wrong, "urn:problem:api-key-invalid", operation);
+            assertProblem(wrong, "/problems/api-key-invalid", operation);
             assertThat(wrong.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"bank-api\", error=\"invalid_token\"");
             for (BankApi caller : List.of(api.as(revoked), api.withKey("not a key"), api.withKey("x".repeat(300)),
                     api.withKey(api.client().key() + "x"))) {
@@ -152,7 +152,7 @@ class ApiAccessIT {
 
             Reply reply = operation.send(api.as(lacking)).expect(403);
 
-            assertProblem(reply, "urn:problem:insufficient-scope", operation);
+            assertProblem(reply, "/problems/insufficient-scope", operation);
             assertThat(reply.text("detail")).contains(operation.scope());
             assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"bank-api\", "
                     + "error=\"insufficient_scope\", scope=\"" + operation.scope() + "\"");
@@ -190,7 +190,7 @@ class ApiAccessIT {
         String unknownTransfer = withoutRequestId(stranger.get("/v1/transfers/" + UUID.randomUUID()).expect(404).raw());
 
         assertThat(theirs).isEqualTo(unknown);
-        assertThat(theirs.get("get")).contains("urn:problem:not-found");
+        assertThat(theirs.get("get")).contains("/problems/not-found");
         assertThat(withoutRequestId(stranger.get("/v1/transfers/" + transfer).expect(404).raw())).isEqualTo(unknownTransfer);
         assertThat(ledger()).isEqualTo(before);
         assertThat(keysOf(strangerClient)).isEqualTo(strangersKeys + 6);
@@ -217,9 +217,9 @@ class ApiAccessIT {
         assertThat(stranger.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         assertThat(api.get("/v1/transfers/" + paid.get("id").asText()).expect(200).body()).isEqualTo(paid);
         BankApi third = api.as(api.newClient("third", Scope.TRANSACTIONS_READ));
-        third.get("/v1/transfers/" + paid.get("id").asText()).expectProblem(404, "urn:problem:not-found");
+        third.get("/v1/transfers/" + paid.get("id").asText()).expectProblem(404, "/problems/not-found");
         // The payee still cannot touch the payer's account.
-        stranger.get("/v1/accounts/" + account).expectProblem(404, "urn:problem:not-found");
+        stranger.get("/v1/accounts/" + account).expectProblem(404, "/problems/not-found");
     }
 
     @Test
@@ -272,7 +272,7 @@ class ApiAccessIT {
         Await.until("the revoked key gets 401", KEY_CACHE_TTL.plusSeconds(5),
                 () -> api.as(client).get("/v1/accounts").status() == 401);
         for (int i = 0; i < 5; i++) {
-            api.as(client).get("/v1/accounts").expectProblem(401, "urn:problem:api-key-invalid");
+            api.as(client).get("/v1/accounts").expectProblem(401, "/problems/api-key-invalid");
         }
     }
 

@@ -58,7 +58,7 @@ class ClientsCommandIT {
         api.withKey(key).post("/v1/accounts", java.util.Map.of("firstName", "Ada", "lastName", "L")).expect(201);
         api.withKey(key).get("/v1/accounts").expect(200);
         api.withKey(key).post("/v1/transfers", "{}", "Idempotency-Key", "k")
-                .expectProblem(403, "urn:problem:insufficient-scope");
+                .expectProblem(403, "/problems/insufficient-scope");
 
         Await.until("the key's use is recorded", Duration.ofSeconds(30), () -> api.database().queryLong(
                 "SELECT count(*) FROM api_keys WHERE client_id = ?::uuid AND last_used_at IS NOT NULL", id) == 1);

@@ -51,7 +51,7 @@ class RateLimitApiIT {
         assertThat(debited.size()).isBetween(BURST, requests - 1);
         for (Reply reply : refused) {
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-            assertThat(reply.text("type")).isEqualTo("urn:problem:too-many-requests");
+            assertThat(reply.text("type")).isEqualTo("/problems/too-many-requests");
             assertThat(reply.header("Retry-After")).isEqualTo("1");
             assertThat(reply.header("RateLimit-Policy")).isEqualTo("\"per-client\";q=5;w=5");
             assertThat(reply.header("RateLimit")).isEqualTo("\"per-client\";r=0;t=1");

@@ -58,7 +58,7 @@ class AccountsApiIT {
         for (String id : List.of("01a21f29-ee76-73a3-ba00-57b9fc659254", "not-a-uuid", "1")) {
             Reply reply = api.get("/v1/accounts/" + id).expect(404);
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-            assertThat(reply.text("type")).isEqualTo("urn:problem:not-found");
+            assertThat(reply.text("type")).isEqualTo("/problems/not-found");
             assertThat(reply.raw()).doesNotContain(id.equals("1") ? "\"1\"" : id);
         }
     }

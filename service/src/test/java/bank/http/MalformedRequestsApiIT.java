@@ -56,7 +56,7 @@ class MalformedRequestsApiIT {
         RawHttp.Response reply = stranger.send(List.of(head, body), 500, false);
 
         assertThat(reply.status()).isEqualTo(401);
-        assertThat(reply.json().path("type").asText()).isEqualTo("urn:problem:api-key-invalid");
+        assertThat(reply.json().path("type").asText()).isEqualTo("/problems/api-key-invalid");
         assertThat(reply.header("Connection")).isEqualTo("close");
     }
 
@@ -86,7 +86,7 @@ class MalformedRequestsApiIT {
     void textWithControlCharactersOnlyWhitespaceOrLoneSurrogatesIsUnprocessable(String body, String field, String reason) {
         RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts", "application/json", utf8(body)));
 
-        JsonNode problem = assertProblem(reply, 422, "urn:problem:validation-failed");
+        JsonNode problem = assertProblem(reply, 422, "/problems/validation-failed");
         assertThat(problem.get("errors").get(0).get("field").asText()).isEqualTo(field);
         assertThat(problem.get("errors").get(0).get("message").asText()).contains(reason);
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
@@ -98,7 +98,7 @@ class MalformedRequestsApiIT {
                 utf8("{\"type\":\"CREDIT\",\"amount\":5,\"description\":\"rent\\r\\nINFO forged\"}"),
                 "Idempotency-Key: newline-1"));
 
-        assertThat(assertProblem(reply, 422, "urn:problem:validation-failed").get("errors").get(0).get("field").asText())
+        assertThat(assertProblem(reply, 422, "/problems/validation-failed").get("errors").get(0).get("field").asText())
                 .isEqualTo("description");
         assertThat(api.balance(account)).isEqualTo(1_000);
     }
@@ -119,7 +119,7 @@ class MalformedRequestsApiIT {
         api.post("/v1/accounts", "{\"firstName\":\"" + hundredEmoji + "\",\"lastName\":\"L\"}").expect(201);
         RawHttp.Response tooLong = raw.send(RawHttp.post("/v1/accounts", "application/json",
                 utf8("{\"firstName\":\"" + hundredEmoji + "a\",\"lastName\":\"L\"}")));
-        assertThat(assertProblem(tooLong, 422, "urn:problem:validation-failed").get("errors").get(0)
+        assertThat(assertProblem(tooLong, 422, "/problems/validation-failed").get("errors").get(0)
                 .get("field").asText()).isEqualTo("firstName");
     }
 
@@ -128,7 +128,7 @@ class MalformedRequestsApiIT {
         RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts/" + account + "/transactions", "application/json",
                 utf8("{\"type\":\"CREDIT\",\"amount\":1,\"amount\":7}"), "Idempotency-Key: duplicate-1"));
 
-        assertProblem(reply, 400, "urn:problem:malformed-request");
+        assertProblem(reply, 400, "/problems/malformed-request");
         assertThat(api.balance(account)).isEqualTo(1_000);
     }
 
@@ -148,7 +148,7 @@ class MalformedRequestsApiIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("notUtf8")
     void aBodyThatIsNotUtf8IsMalformed(String what, byte[] body) {
-        assertProblem(raw.send(RawHttp.post("/v1/accounts", "application/json", body)), 400, "urn:problem:malformed-request");
+        assertProblem(raw.send(RawHttp.post("/v1/accounts", "application/json", body)), 400, "/problems/malformed-request");
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
     }
 
@@ -156,9 +156,9 @@ class MalformedRequestsApiIT {
     void aCharsetOtherThanUtf8IsUnsupported() {
         byte[] body = utf8("{\"firstName\":\"Ada\",\"lastName\":\"L\"}");
         assertProblem(raw.send(RawHttp.post("/v1/accounts", "application/json; charset=ISO-8859-1", body)),
-                415, "urn:problem:unsupported-media-type");
+                415, "/problems/unsupported-media-type");
         assertProblem(raw.send(RawHttp.post("/v1/accounts", "application/json; charset=utf-16", body)),
-                415, "urn:problem:unsupported-media-type");
+                415, "/problems/unsupported-media-type");
         raw.send(RawHttp.post("/v1/accounts", "application/json; charset=UTF-8", body));
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(2);
     }
@@ -169,7 +169,7 @@ class MalformedRequestsApiIT {
         RawHttp.Response reply = raw.send(RawHttp.post("/v1/accounts", "application/json",
                 utf8("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"" + name + "\":1}")));
 
-        String field = assertProblem(reply, 422, "urn:problem:validation-failed").get("errors").get(0).get("field").asText();
+        String field = assertProblem(reply, 422, "/problems/validation-failed").get("errors").get(0).get("field").asText();
         assertThat(field).startsWith("Zebedee\\u000aINFO forged").doesNotContain("\n")
                 .hasSizeLessThanOrEqualTo(Problem.FieldError.MAX_FIELD_LENGTH + 10);
         assertThat(reply.body()).doesNotContain("x".repeat(100));
@@ -177,20 +177,20 @@ class MalformedRequestsApiIT {
 
     static Stream<Arguments> refusedByTheWebServer() {
         return Stream.of(
-                Arguments.of("GET /v1/accounts/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "urn:problem:malformed-request"),
-                Arguments.of("GET /v1/accounts/a%2Fb HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "urn:problem:malformed-request"),
-                Arguments.of("GET /v1/accounts/%C0%AE HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "urn:problem:malformed-request"),
-                Arguments.of("GET /v1/accounts/\u0001 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "urn:problem:malformed-request"),
-                Arguments.of("GET /v1/" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "urn:problem:uri-too-long"),
+                Arguments.of("GET /v1/accounts/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "/problems/malformed-request"),
+                Arguments.of("GET /v1/accounts/a%2Fb HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "/problems/malformed-request"),
+                Arguments.of("GET /v1/accounts/%C0%AE HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "/problems/malformed-request"),
+                Arguments.of("GET /v1/accounts/\u0001 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "/problems/malformed-request"),
+                Arguments.of("GET /v1/" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "/problems/uri-too-long"),
                 Arguments.of("GET /v1/accounts HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(9_000) + "\r\n\r\n", 431,
-                        "urn:problem:headers-too-large"),
-                Arguments.of("GET /v1/accounts HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 400, "urn:problem:malformed-request"),
-                Arguments.of("GET /v1/accounts HTTP/7.0\r\nHost: localhost\r\n\r\n", 505, "urn:problem:internal-error"),
-                Arguments.of("FOO /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n", 404, "urn:problem:not-found"),
+                        "/problems/headers-too-large"),
+                Arguments.of("GET /v1/accounts HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 400, "/problems/malformed-request"),
+                Arguments.of("GET /v1/accounts HTTP/7.0\r\nHost: localhost\r\n\r\n", 505, "/problems/internal-error"),
+                Arguments.of("FOO /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n", 404, "/problems/not-found"),
                 Arguments.of("POST /v1/accounts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", 400, "urn:problem:malformed-request"),
+                        + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", 400, "/problems/malformed-request"),
                 Arguments.of("POST /v1/accounts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 5\r\nContent-Length: 7\r\n\r\n{}", 400, "urn:problem:malformed-request"));
+                        + "Content-Length: 5\r\nContent-Length: 7\r\n\r\n{}", 400, "/problems/malformed-request"));
     }
 
     @ParameterizedTest(name = "[{index}] {1} {2}")
@@ -203,7 +203,7 @@ class MalformedRequestsApiIT {
     void anUnknownMethodIs405WithTheMethodsThePathAllows() {
         for (String method : new String[] {"FOO", "TRACE", "PROPFIND"}) {
             RawHttp.Response reply = raw.send(method + " /v1/accounts/" + account + "/transactions HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertProblem(reply, 405, "urn:problem:method-not-allowed");
+            assertProblem(reply, 405, "/problems/method-not-allowed");
             assertThat(reply.header("Allow")).contains("GET", "POST").doesNotContain(method);
         }
         RawHttp.Response transfer = raw.send("TRACE /v1/transfers/" + account + " HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -215,7 +215,7 @@ class MalformedRequestsApiIT {
         byte[] head = utf8("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n");
         RawHttp.Response reply = raw.send(List.of(head, utf8("{\"firstName\":\"Ada\",")), 0, true);
 
-        assertProblem(reply, 400, "urn:problem:malformed-request");
+        assertProblem(reply, 400, "/problems/malformed-request");
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
     }
 
@@ -223,7 +223,7 @@ class MalformedRequestsApiIT {
     void aBodyOverTheLimitIsRefusedBeforeItIsSent() {
         // Only the head goes out: the answer must come from the declared length alone.
         byte[] head = utf8("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n");
-        assertProblem(raw.send(head), 413, "urn:problem:content-too-large");
+        assertProblem(raw.send(head), 413, "/problems/content-too-large");
     }
 
     @Test
@@ -236,14 +236,14 @@ class MalformedRequestsApiIT {
         }
         parts.add(utf8("0\r\n\r\n"));
 
-        assertProblem(raw.send(parts, 0, false), 413, "urn:problem:content-too-large");
+        assertProblem(raw.send(parts, 0, false), 413, "/problems/content-too-large");
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
     }
 
     @Test
     void aBodyThatStopsArrivingTimesOut() {
         byte[] head = utf8("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n");
-        assertProblem(raw.send(List.of(head, utf8("{\"firstName\":")), 0, false), 408, "urn:problem:request-timeout");
+        assertProblem(raw.send(List.of(head, utf8("{\"firstName\":")), 0, false), 408, "/problems/request-timeout");
     }
 
     @Test
@@ -253,7 +253,7 @@ class MalformedRequestsApiIT {
         for (int i = 0; i < 400; i++) {
             parts.add(new byte[] {' '});
         }
-        assertProblem(raw.send(parts, 500, false), 408, "urn:problem:request-timeout");
+        assertProblem(raw.send(parts, 500, false), 408, "/problems/request-timeout");
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(1);
     }
 

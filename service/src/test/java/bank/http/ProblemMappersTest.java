@@ -66,11 +66,11 @@ class ProblemMappersTest {
 
     @ParameterizedTest
     @EnumSource(ProblemType.class)
-    void everyProblemTypeHasAKebabCaseUrnAndAnswersWithItsStatusAsProblemJson(ProblemType type) {
+    void everyProblemTypeIsTheKebabCasePathOfItsPageAndAnswersWithItsStatusAsProblemJson(ProblemType type) {
         Response response = type.problem("fixed").toResponse();
 
-        assertThat(type.uri().toString()).matches("urn:problem:[a-z]+(-[a-z]+)*")
-                .isEqualTo("urn:problem:" + type.name().toLowerCase().replace('_', '-'));
+        assertThat(type.uri().toString()).matches("/problems/[a-z]+(-[a-z]+)*")
+                .isEqualTo("/problems/" + type.name().toLowerCase().replace('_', '-'));
         assertThat(response.getStatus()).isEqualTo(type.status());
         assertThat(response.getMediaType().toString()).isEqualTo("application/problem+json");
         assertThat(problem(response).title()).isEqualTo(type.title());
@@ -81,7 +81,7 @@ class ProblemMappersTest {
         Response response = new ProblemMappers.Api().toResponse(
                 new ApiException(ProblemType.INSUFFICIENT_FUNDS, "The account's balance is below the amount."));
 
-        assertProblem(response, 422, "urn:problem:insufficient-funds");
+        assertProblem(response, 422, "/problems/insufficient-funds");
         assertThat(problem(response).detail()).isEqualTo("The account's balance is below the amount.");
         assertThat(problem(response).errors()).isNull();
     }
@@ -90,7 +90,7 @@ class ProblemMappersTest {
     void brokenJsonIsMalformed() {
         Response response = json("{\"amount\": 1");
 
-        assertProblem(response, 400, "urn:problem:malformed-request");
+        assertProblem(response, 400, "/problems/malformed-request");
         assertThat(problem(response).detail()).isEqualTo("The request body is not valid JSON.");
     }
 
@@ -98,7 +98,7 @@ class ProblemMappersTest {
     void aFieldNamedTwiceIsMalformedNotTheLastValueWins() {
         Response response = json("{\"amount\":1,\"amount\":7}");
 
-        assertProblem(response, 400, "urn:problem:malformed-request");
+        assertProblem(response, 400, "/problems/malformed-request");
         assertThat(problem(response).detail()).isEqualTo("The request body names a field twice.");
     }
 
@@ -106,7 +106,7 @@ class ProblemMappersTest {
     void aBodyThatIsNotAnObjectIsMalformed() {
         Response response = json("[1, 2]");
 
-        assertProblem(response, 400, "urn:problem:malformed-request");
+        assertProblem(response, 400, "/problems/malformed-request");
         assertThat(problem(response).detail()).isEqualTo("The request body must be a JSON object.");
     }
 
@@ -116,10 +116,10 @@ class ProblemMappersTest {
         // Money has no creator for a number that large, so Jackson reports it as a mismatch, not as a coercion.
         Response amount = json("{\"amount\":9223372036854775808}");
 
-        assertProblem(number, 422, "urn:problem:validation-failed");
+        assertProblem(number, 422, "/problems/validation-failed");
         assertThat(problem(number).errors()).containsExactly(
                 new Problem.FieldError("sequence", "must fit in a signed 64-bit integer"));
-        assertProblem(amount, 422, "urn:problem:validation-failed");
+        assertProblem(amount, 422, "/problems/validation-failed");
         assertThat(problem(amount).errors()).containsExactly(new Problem.FieldError("amount", "must be an integer"));
     }
 
@@ -127,7 +127,7 @@ class ProblemMappersTest {
     void aNegativeAmountCarriesMoneysOwnReason() {
         Response response = json("{\"amount\":-1}");
 
-        assertProblem(response, 422, "urn:problem:validation-failed");
+        assertProblem(response, 422, "/problems/validation-failed");
         assertThat(problem(response).errors()).containsExactly(new Problem.FieldError("amount", "must not be negative"));
     }
 
@@ -142,7 +142,7 @@ class ProblemMappersTest {
     void aWrongTypeOrUnknownFieldNamesTheFieldAndWhatItMustBe(String body, String field, String message) {
         Response response = json(body);
 
-        assertProblem(response, 422, "urn:problem:validation-failed");
+        assertProblem(response, 422, "/problems/validation-failed");
         assertThat(problem(response).detail()).isEqualTo("The request has invalid fields.");
         assertThat(problem(response).errors()).containsExactly(new Problem.FieldError(field, message));
     }
@@ -152,7 +152,7 @@ class ProblemMappersTest {
         String name = "\u0007" + "x".repeat(5_000);
         Response response = json("{\"" + name.replace("\u0007", "\\u0007") + "\":1}");
 
-        assertProblem(response, 422, "urn:problem:validation-failed");
+        assertProblem(response, 422, "/problems/validation-failed");
         String field = problem(response).errors().get(0).field();
         assertThat(field).isEqualTo("\\u0007" + "x".repeat(Problem.FieldError.MAX_FIELD_LENGTH - 1) + "...");
         assertThat(body(response)).hasSizeLessThan(400).doesNotContain("x".repeat(100));
@@ -162,7 +162,7 @@ class ProblemMappersTest {
     void invalidFieldsOfABodyAreListedSortedByFieldWithoutTheMethodOrParameterName() throws Exception {
         Response response = new ProblemMappers.Violations().toResponse(violations(new Named("   ", "toolong")));
 
-        assertProblem(response, 422, "urn:problem:validation-failed");
+        assertProblem(response, 422, "/problems/validation-failed");
         assertThat(problem(response).errors()).containsExactly(
                 new Problem.FieldError("name", "must not be blank"),
                 new Problem.FieldError("note", "must be at most 3 characters long"));
@@ -172,7 +172,7 @@ class ProblemMappersTest {
     void aMissingBodyIsMalformedNotInvalid() throws Exception {
         Response response = new ProblemMappers.Violations().toResponse(violations(null));
 
-        assertProblem(response, 400, "urn:problem:malformed-request");
+        assertProblem(response, 400, "/problems/malformed-request");
         assertThat(problem(response).detail()).isEqualTo("A JSON request body is required.");
     }
 
@@ -180,14 +180,14 @@ class ProblemMappersTest {
     void jerseysOwnRefusalsBecomeTheirProblemTypesAndA405KeepsItsAllowHeader() {
         ProblemMappers.Web web = new ProblemMappers.Web();
 
-        assertProblem(web.toResponse(new NotFoundException("/v1/accounts/secret-path")), 404, "urn:problem:not-found");
+        assertProblem(web.toResponse(new NotFoundException("/v1/accounts/secret-path")), 404, "/problems/not-found");
         assertThat(problem(web.toResponse(new NotFoundException("/v1/accounts/secret-path"))).detail())
                 .isEqualTo("No resource matches this path.");
         Response notAllowed = web.toResponse(new NotAllowedException("GET", new String[] {"POST"}));
-        assertProblem(notAllowed, 405, "urn:problem:method-not-allowed");
+        assertProblem(notAllowed, 405, "/problems/method-not-allowed");
         assertThat(notAllowed.getHeaderString(HttpHeaders.ALLOW)).contains("GET").contains("POST");
-        assertProblem(web.toResponse(new NotAcceptableException()), 406, "urn:problem:not-acceptable");
-        assertProblem(web.toResponse(new NotSupportedException()), 415, "urn:problem:unsupported-media-type");
+        assertProblem(web.toResponse(new NotAcceptableException()), 406, "/problems/not-acceptable");
+        assertProblem(web.toResponse(new NotSupportedException()), 415, "/problems/unsupported-media-type");
         assertThat(web.toResponse(new NotFoundException()).getHeaderString(HttpHeaders.ALLOW)).isNull();
     }
 
@@ -196,10 +196,10 @@ class ProblemMappersTest {
         Response gateway = new ProblemMappers.Web().toResponse(new WebApplicationException(502));
         Response conflict = new ProblemMappers.Web().toResponse(new WebApplicationException(409));
 
-        assertProblem(gateway, 502, "urn:problem:internal-error");
+        assertProblem(gateway, 502, "/problems/internal-error");
         assertThat(problem(gateway).title()).isEqualTo("Bad Gateway");
         assertThat(problem(gateway).detail()).isEqualTo("The request could not be completed.");
-        assertProblem(conflict, 409, "urn:problem:malformed-request");
+        assertProblem(conflict, 409, "/problems/malformed-request");
         assertThat(problem(conflict).title()).isEqualTo("Conflict");
         assertThat(problem(conflict).detail()).isEqualTo("The request was not understood.");
     }
@@ -216,7 +216,7 @@ class ProblemMappersTest {
             RequestId.unbind();
         }
 
-        assertProblem(response, 500, "urn:problem:internal-error");
+        assertProblem(response, 500, "/problems/internal-error");
         assertThat(problem(response).requestId()).isEqualTo(id.traceId());
         assertThat(problem(response).detail()).isEqualTo("The request could not be completed. Quote its Request-Id ("
                 + id.traceId() + ") to support.");
@@ -230,7 +230,7 @@ class ProblemMappersTest {
         Response response = new ProblemMappers.Unexpected().toResponse(new UnableToExecuteStatementException(
                 new SQLException("FATAL: SELECT secret", sqlState), null));
 
-        assertProblem(response, 503, "urn:problem:service-unavailable");
+        assertProblem(response, 503, "/problems/service-unavailable");
         assertThat(response.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
         assertThat(problem(response).detail()).contains("same Idempotency-Key");
     }
@@ -240,9 +240,9 @@ class ProblemMappersTest {
         ProblemMappers.Unexpected unexpected = new ProblemMappers.Unexpected();
 
         assertProblem(unexpected.toResponse(new ConnectionException(new SQLTransientConnectionException("pool empty"))),
-                503, "urn:problem:service-unavailable");
+                503, "/problems/service-unavailable");
         assertProblem(unexpected.toResponse(new UncheckedIOException(new IOException(
-                new SQLTransientConnectionException("timeout")))), 503, "urn:problem:service-unavailable");
+                new SQLTransientConnectionException("timeout")))), 503, "/problems/service-unavailable");
     }
 
     @Test
@@ -254,14 +254,14 @@ class ProblemMappersTest {
         Response syntax = unexpected.toResponse(new UnableToExecuteStatementException(
                 new SQLException("syntax error", "42601"), null));
 
-        assertProblem(unique, 500, "urn:problem:internal-error");
-        assertProblem(syntax, 500, "urn:problem:internal-error");
+        assertProblem(unique, 500, "/problems/internal-error");
+        assertProblem(syntax, 500, "/problems/internal-error");
         assertThat(body(unique)).doesNotContain("duplicate key");
     }
 
     @ParameterizedTest
-    @CsvSource({"400, urn:problem:malformed-request", "408, urn:problem:request-timeout",
-            "413, urn:problem:content-too-large", "431, urn:problem:headers-too-large"})
+    @CsvSource({"400, /problems/malformed-request", "408, /problems/request-timeout",
+            "413, /problems/content-too-large", "431, /problems/headers-too-large"})
     void aBodyJettyRefusedWhileReadingKeepsJettysClientStatus(int code, String type) {
         Response response = new ProblemMappers.Unexpected().toResponse(
                 new ProcessingException(new IOException(new HttpException.RuntimeException(code, "limit 65536"))));
@@ -274,11 +274,11 @@ class ProblemMappersTest {
         ProblemMappers.Unexpected unexpected = new ProblemMappers.Unexpected();
 
         assertProblem(unexpected.toResponse(new ProcessingException(new IOException(new TimeoutException("idle")))),
-                408, "urn:problem:request-timeout");
+                408, "/problems/request-timeout");
         assertProblem(unexpected.toResponse(new ProcessingException(new EofException("early EOF"))),
-                400, "urn:problem:malformed-request");
+                400, "/problems/malformed-request");
         assertProblem(unexpected.toResponse(new HttpException.RuntimeException(500, "server side")),
-                500, "urn:problem:internal-error");
+                500, "/problems/internal-error");
     }
 
     @Test
@@ -286,15 +286,15 @@ class ProblemMappersTest {
         SQLException dropped = new SQLException("An I/O error occurred", "08006", new EofException("closed"));
         Response response = new ProblemMappers.Unexpected().toResponse(new UnableToExecuteStatementException(dropped, null));
 
-        assertProblem(response, 503, "urn:problem:service-unavailable");
+        assertProblem(response, 503, "/problems/service-unavailable");
     }
 
     @ParameterizedTest
-    @CsvSource({"400, urn:problem:malformed-request", "404, urn:problem:not-found",
-            "405, urn:problem:method-not-allowed", "406, urn:problem:not-acceptable",
-            "408, urn:problem:request-timeout", "413, urn:problem:content-too-large", "414, urn:problem:uri-too-long",
-            "415, urn:problem:unsupported-media-type", "431, urn:problem:headers-too-large",
-            "500, urn:problem:internal-error", "503, urn:problem:service-unavailable"})
+    @CsvSource({"400, /problems/malformed-request", "404, /problems/not-found",
+            "405, /problems/method-not-allowed", "406, /problems/not-acceptable",
+            "408, /problems/request-timeout", "413, /problems/content-too-large", "414, /problems/uri-too-long",
+            "415, /problems/unsupported-media-type", "431, /problems/headers-too-large",
+            "500, /problems/internal-error", "503, /problems/service-unavailable"})
     void aBareStatusGetsItsProblemType(int status, String type) {
         Problem problem = ProblemStatus.of(status);
 

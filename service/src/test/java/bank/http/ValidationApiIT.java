@@ -35,25 +35,25 @@ class ValidationApiIT {
 
     static Stream<Arguments> badAccounts() {
         return Stream.of(
-                Arguments.of("{\"firstName\":\"Ada\"", 400, "urn:problem:malformed-request", null),
-                Arguments.of("not json", 400, "urn:problem:malformed-request", null),
-                Arguments.of("", 400, "urn:problem:malformed-request", null),
-                Arguments.of("[1,2]", 400, "urn:problem:malformed-request", null),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\"} trailing", 400, "urn:problem:malformed-request", null),
-                Arguments.of("{\"lastName\":\"Lovelace\"}", 422, "urn:problem:validation-failed", "firstName"),
-                Arguments.of("{\"firstName\":\"Ada\"}", 422, "urn:problem:validation-failed", "lastName"),
-                Arguments.of("{\"firstName\":\"  \",\"lastName\":\"L\"}", 422, "urn:problem:validation-failed", "firstName"),
-                Arguments.of("{\"firstName\":\"" + "x".repeat(101) + "\",\"lastName\":\"L\"}", 422, "urn:problem:validation-failed", "firstName"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"address\":\"" + "x".repeat(501) + "\"}", 422, "urn:problem:validation-failed", "address"),
-                Arguments.of("{\"firstName\":42,\"lastName\":\"L\"}", 422, "urn:problem:validation-failed", "firstName"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"usd\"}", 422, "urn:problem:validation-failed", "currency"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"ZZZ\"}", 422, "urn:problem:validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\"", 400, "/problems/malformed-request", null),
+                Arguments.of("not json", 400, "/problems/malformed-request", null),
+                Arguments.of("", 400, "/problems/malformed-request", null),
+                Arguments.of("[1,2]", 400, "/problems/malformed-request", null),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\"} trailing", 400, "/problems/malformed-request", null),
+                Arguments.of("{\"lastName\":\"Lovelace\"}", 422, "/problems/validation-failed", "firstName"),
+                Arguments.of("{\"firstName\":\"Ada\"}", 422, "/problems/validation-failed", "lastName"),
+                Arguments.of("{\"firstName\":\"  \",\"lastName\":\"L\"}", 422, "/problems/validation-failed", "firstName"),
+                Arguments.of("{\"firstName\":\"" + "x".repeat(101) + "\",\"lastName\":\"L\"}", 422, "/problems/validation-failed", "firstName"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"address\":\"" + "x".repeat(501) + "\"}", 422, "/problems/validation-failed", "address"),
+                Arguments.of("{\"firstName\":42,\"lastName\":\"L\"}", 422, "/problems/validation-failed", "firstName"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"usd\"}", 422, "/problems/validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"ZZZ\"}", 422, "/problems/validation-failed", "currency"),
                 // Empty and blank are values outside the enum, not a way to leave the currency out.
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"\"}", 422, "urn:problem:validation-failed", "currency"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"   \"}", 422, "urn:problem:validation-failed", "currency"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\" EUR\"}", 422, "urn:problem:validation-failed", "currency"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":7}", 422, "urn:problem:validation-failed", "currency"),
-                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"nickname\":\"A\"}", 422, "urn:problem:validation-failed", "nickname"));
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"\"}", 422, "/problems/validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\"   \"}", 422, "/problems/validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":\" EUR\"}", 422, "/problems/validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"currency\":7}", 422, "/problems/validation-failed", "currency"),
+                Arguments.of("{\"firstName\":\"Ada\",\"lastName\":\"L\",\"nickname\":\"A\"}", 422, "/problems/validation-failed", "nickname"));
     }
 
     @ParameterizedTest(name = "[{index}] {0} -> {1}")
@@ -91,7 +91,7 @@ class ValidationApiIT {
         Reply reply = api.postRaw("/v1/accounts/" + account + "/transactions", body, "application/json",
                 "Idempotency-Key", UUID.randomUUID().toString()).expect(422);
 
-        assertProblem(reply, 422, "urn:problem:validation-failed", field);
+        assertProblem(reply, 422, "/problems/validation-failed", field);
         assertThat(api.balance(account)).isEqualTo(1_000);
         assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
     }
@@ -111,7 +111,7 @@ class ValidationApiIT {
         Reply reply = api.postRaw("/v1/transfers", template.formatted(account, other), "application/json",
                 "Idempotency-Key", UUID.randomUUID().toString()).expect(422);
 
-        assertProblem(reply, 422, "urn:problem:validation-failed", field);
+        assertProblem(reply, 422, "/problems/validation-failed", field);
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
     }
 
@@ -120,25 +120,25 @@ class ValidationApiIT {
         Reply plain = api.postRaw("/v1/accounts", "{\"firstName\":\"Ada\",\"lastName\":\"L\"}", "text/plain").expect(415);
         Reply none = api.postRaw("/v1/transfers", "{}", null).expect(415);
 
-        assertProblem(plain, 415, "urn:problem:unsupported-media-type", null);
-        assertProblem(none, 415, "urn:problem:unsupported-media-type", null);
+        assertProblem(plain, 415, "/problems/unsupported-media-type", null);
+        assertProblem(none, 415, "/problems/unsupported-media-type", null);
     }
 
     @Test
     void badPagingParametersAreUnprocessable() {
         for (String query : new String[] {"limit=0", "limit=201", "limit=-1", "limit=abc", "limit=1.5", "limit=%2B5", "limit=%205", "after=xyz", "after="}) {
-            assertProblem(api.get("/v1/accounts?" + query).expect(422), 422, "urn:problem:validation-failed",
+            assertProblem(api.get("/v1/accounts?" + query).expect(422), 422, "/problems/validation-failed",
                     query.substring(0, query.indexOf('=')));
             assertProblem(api.get("/v1/accounts/" + account + "/transactions?" + query).expect(422), 422,
-                    "urn:problem:validation-failed", query.substring(0, query.indexOf('=')));
+                    "/problems/validation-failed", query.substring(0, query.indexOf('=')));
         }
     }
 
     @Test
     void unknownRoutesAndMethodsAreProblems() {
-        assertProblem(api.get("/v1/nothing-here").expect(404), 404, "urn:problem:not-found", null);
+        assertProblem(api.get("/v1/nothing-here").expect(404), 404, "/problems/not-found", null);
         Reply notAllowed = api.send(HttpRequest.newBuilder(api.uri("/v1/accounts")).DELETE()).expect(405);
-        assertProblem(notAllowed, 405, "urn:problem:method-not-allowed", null);
+        assertProblem(notAllowed, 405, "/problems/method-not-allowed", null);
         assertThat(notAllowed.header("Allow")).contains("GET").contains("POST");
     }
 
@@ -147,7 +147,7 @@ class ValidationApiIT {
         Reply tooLong = api.post("/v1/accounts", "{\"firstName\":\"Ada\",\"lastName\":\"L\"}",
                 "Idempotency-Key", "k".repeat(256)).expect(422);
 
-        assertProblem(tooLong, 422, "urn:problem:validation-failed", "Idempotency-Key");
+        assertProblem(tooLong, 422, "/problems/validation-failed", "Idempotency-Key");
         assertThat(api.database().queryLong("SELECT count(*) FROM accounts")).isEqualTo(2);
     }
 

@@ -69,7 +69,7 @@ class IdempotencyApiIT {
 
         Reply refused = api.post("/v1/transfers", transfer(from, to, 101), "Idempotency-Key", "mismatch-1").expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
+        assertThat(refused.text("type")).isEqualTo("/problems/idempotency-key-reused");
         assertThat(api.balance(from)).isEqualTo(9_900);
     }
 
@@ -81,7 +81,7 @@ class IdempotencyApiIT {
         Reply refused = api.post("/v1/accounts/" + account + "/transactions", Map.of("type", "CREDIT", "amount", 1),
                 "Idempotency-Key", "cross-1").expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
+        assertThat(refused.text("type")).isEqualTo("/problems/idempotency-key-reused");
         assertThat(api.balance(account)).isEqualTo(100);
     }
 
@@ -95,7 +95,7 @@ class IdempotencyApiIT {
         Reply retry = api.post("/v1/transfers", transfer(from, to, 500), "Idempotency-Key", "refused-1").expect(422);
 
         assertThat(retry.raw()).isEqualTo(refused.raw());
-        assertThat(retry.text("type")).isEqualTo("urn:problem:insufficient-funds");
+        assertThat(retry.text("type")).isEqualTo("/problems/insufficient-funds");
         assertThat(retry.header("Content-Type")).startsWith("application/problem+json");
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
@@ -118,7 +118,7 @@ class IdempotencyApiIT {
 
             Reply duplicate = api.post("/v1/transfers", transfer, "Idempotency-Key", "inflight-1").expect(409);
 
-            assertThat(duplicate.text("type")).isEqualTo("urn:problem:request-in-progress");
+            assertThat(duplicate.text("type")).isEqualTo("/problems/request-in-progress");
             assertThat(duplicate.header("Retry-After")).isEqualTo("1");
             assertThat(inFlight).isNotDone();
             holder.commit();
@@ -158,7 +158,7 @@ class IdempotencyApiIT {
                     created.add(reply.raw());
                     firstRuns += reply.header("Idempotent-Replayed") == null ? 1 : 0;
                 } else {
-                    assertThat(reply.text("type")).isEqualTo("urn:problem:request-in-progress");
+                    assertThat(reply.text("type")).isEqualTo("/problems/request-in-progress");
                     assertThat(reply.header("Retry-After")).isEqualTo("1");
                 }
             }
@@ -208,12 +208,12 @@ class IdempotencyApiIT {
         }
 
         Reply refused = credit.get(30, TimeUnit.SECONDS).expect(409);
-        assertThat(refused.text("type")).isEqualTo("urn:problem:request-in-progress");
+        assertThat(refused.text("type")).isEqualTo("/problems/request-in-progress");
         assertThat(refused.text("detail")).contains("completed meanwhile");
         assertThat(api.balance(account)).isEqualTo(100);
         assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
         Reply retry = api.post(path, Map.of("type", "CREDIT", "amount", 50), "Idempotency-Key", "guard-1").expect(422);
-        assertThat(retry.text("type")).isEqualTo("urn:problem:idempotency-key-reused");
+        assertThat(retry.text("type")).isEqualTo("/problems/idempotency-key-reused");
     }
 
     @Test
@@ -227,7 +227,7 @@ class IdempotencyApiIT {
 
         for (Reply reply : refused) {
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-            assertThat(reply.text("type")).isEqualTo("urn:problem:idempotency-key-required");
+            assertThat(reply.text("type")).isEqualTo("/problems/idempotency-key-required");
             assertThat(reply.text("title")).isEqualTo("Idempotency key required");
             assertThat(reply.text("detail")).contains("moves money", "Idempotency-Key", "retry with the same key is safe");
         }

@@ -13,7 +13,7 @@ class IdempotencyKeyTest {
         assertThatThrownBy(() -> IdempotencyKey.required("client-1", null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.problem().status()).isEqualTo(400);
-                    assertThat(e.problem().type()).hasToString("urn:problem:idempotency-key-required");
+                    assertThat(e.problem().type()).hasToString("/problems/idempotency-key-required");
                     assertThat(e.problem().detail()).contains("moves money", "retry with the same key is safe");
                 });
         assertThat(IdempotencyKey.optional("client-1", null)).isEmpty();

@@ -12,7 +12,7 @@ class IdempotentPostsTest {
     private static final StoredResponse CREATED =
             new StoredResponse("hash-1", 201, "/v1/transfers/t-1", "{\"id\":\"t-1\"}");
     private static final StoredResponse REFUSED = new StoredResponse("hash-1", 422, null,
-            "{\"type\":\"urn:problem:insufficient-funds\",\"title\":\"Insufficient funds\",\"status\":422}");
+            "{\"type\":\"/problems/insufficient-funds\",\"title\":\"Insufficient funds\",\"status\":422}");
 
     @Test
     void theSameRequestGetsItsStoredResponseReplayedAsItWasSent() {
@@ -41,7 +41,7 @@ class IdempotentPostsTest {
         Response refused = IdempotentPosts.answerFor(CREATED, "hash-2");
 
         assertThat(refused.getStatus()).isEqualTo(422);
-        assertThat(((Problem) refused.getEntity()).type()).hasToString("urn:problem:idempotency-key-reused");
+        assertThat(((Problem) refused.getEntity()).type()).hasToString("/problems/idempotency-key-reused");
         assertThat(refused.getHeaderString("Idempotent-Replayed")).isNull();
     }
 
@@ -50,7 +50,7 @@ class IdempotentPostsTest {
         Response conflict = IdempotentPosts.inProgress();
 
         assertThat(conflict.getStatus()).isEqualTo(409);
-        assertThat(((Problem) conflict.getEntity()).type()).hasToString("urn:problem:request-in-progress");
+        assertThat(((Problem) conflict.getEntity()).type()).hasToString("/problems/request-in-progress");
         assertThat(conflict.getHeaderString("Retry-After")).isEqualTo("1");
     }
 

@@ -42,7 +42,7 @@ class HistoryAliasApiIT {
         assertThat(successor.header("Deprecation")).isNull();
         assertThat(old.body()).isEqualTo(successor.body());
         assertThat(old.body().get("hasMore").asBoolean()).isTrue();
-        api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254/history").expectProblem(404, "urn:problem:not-found");
+        api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254/history").expectProblem(404, "/problems/not-found");
     }
 
     @Test

@@ -76,7 +76,7 @@ class LedgerConcurrencyIT {
                             debitedToOutside);
                     statuses.computeIfAbsent(reply.status(), s -> new AtomicLong()).incrementAndGet();
                     if (reply.status() == 422) {
-                        assertThat(reply.text("type")).isEqualTo("urn:problem:insufficient-funds");
+                        assertThat(reply.text("type")).isEqualTo("/problems/insufficient-funds");
                     } else {
                         assertThat(reply.status()).as(reply.raw()).isEqualTo(201);
                     }

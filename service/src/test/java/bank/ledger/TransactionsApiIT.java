@@ -42,7 +42,7 @@ class TransactionsApiIT {
         Reply refused = api.postKeyed(path(account), Map.of("type", "DEBIT", "amount", 1_001)).expect(422);
 
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(refused.text("type")).isEqualTo("urn:problem:insufficient-funds");
+        assertThat(refused.text("type")).isEqualTo("/problems/insufficient-funds");
         assertThat(refused.text("title")).isEqualTo("Insufficient funds");
         assertThat(api.balance(account)).isEqualTo(1_000);
         assertThat(api.database().queryLong("SELECT count(*) FROM transactions")).isEqualTo(1);
@@ -65,16 +65,16 @@ class TransactionsApiIT {
 
         Reply refused = api.postKeyed(path(account), Map.of("type", "CREDIT", "amount", 1)).expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:balance-limit");
+        assertThat(refused.text("type")).isEqualTo("/problems/balance-limit");
         assertThat(api.balance(account)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void postingToAnUnknownAccountIsNotFound() {
         api.postKeyed(path("01a21f29-ee76-73a3-ba00-57b9fc659254"), Map.of("type", "CREDIT", "amount", 1))
-                .expectProblem(404, "urn:problem:not-found");
-        api.get(path("01a21f29-ee76-73a3-ba00-57b9fc659254")).expectProblem(404, "urn:problem:not-found");
-        api.postKeyed(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expectProblem(404, "urn:problem:not-found");
+                .expectProblem(404, "/problems/not-found");
+        api.get(path("01a21f29-ee76-73a3-ba00-57b9fc659254")).expectProblem(404, "/problems/not-found");
+        api.postKeyed(path("nope"), Map.of("type", "CREDIT", "amount", 1)).expectProblem(404, "/problems/not-found");
     }
 
     @Test
@@ -138,15 +138,15 @@ class TransactionsApiIT {
         String line = api.postKeyed(path(mine), Map.of("type", "CREDIT", "amount", 10)).expect(201).text("id");
         BankApi stranger = api.as(api.newClient("stranger", BankApi.OPERATION_SCOPES));
 
-        Reply elsewhere = api.get(path(other) + "/" + line).expectProblem(404, "urn:problem:not-found");
-        Reply strangers = stranger.get(path(mine) + "/" + line).expectProblem(404, "urn:problem:not-found");
-        Reply unknown = api.get(path(mine) + "/01a21f29-ee76-73a3-ba00-57b9fc659254").expectProblem(404, "urn:problem:not-found");
+        Reply elsewhere = api.get(path(other) + "/" + line).expectProblem(404, "/problems/not-found");
+        Reply strangers = stranger.get(path(mine) + "/" + line).expectProblem(404, "/problems/not-found");
+        Reply unknown = api.get(path(mine) + "/01a21f29-ee76-73a3-ba00-57b9fc659254").expectProblem(404, "/problems/not-found");
 
         assertThat(elsewhere.text("detail")).isEqualTo(unknown.text("detail"));
         // Another client's account answers as an unknown account does, so its existence does not show.
         assertThat(strangers.text("detail")).isEqualTo(api.get("/v1/accounts/01a21f29-ee76-73a3-ba00-57b9fc659254"
                 + "/transactions").text("detail"));
-        api.get(path(mine) + "/not-a-uuid").expectProblem(404, "urn:problem:not-found");
+        api.get(path(mine) + "/not-a-uuid").expectProblem(404, "/problems/not-found");
     }
 
     private static String path(String account) {

@@ -138,7 +138,7 @@ class SlowDatabaseIT {
             assertThat(hotReplies).as("every request on the locked account").hasSize(HOT_CLIENTS * LOCKED_REQUESTS_PER_CLIENT)
                     .allSatisfy(reply -> {
                         assertThat(reply.status()).isEqualTo(503);
-                        assertThat(reply.type()).isEqualTo("urn:problem:service-unavailable");
+                        assertThat(reply.type()).isEqualTo("/problems/service-unavailable");
                         assertThat(reply.retryAfter()).isEqualTo("1");
                         assertThat(Duration.ofNanos(reply.nanos())).as("hang detector").isLessThan(Duration.ofSeconds(30));
                     });

@@ -239,7 +239,7 @@ final class Workload {
         if (reply.status() >= 200 && reply.status() < 300) {
             return Result.ACKNOWLEDGED;
         }
-        if (reply.status() == 422 && "urn:problem:insufficient-funds".equals(reply.type())) {
+        if (reply.status() == 422 && "/problems/insufficient-funds".equals(reply.type())) {
             return Result.REFUSED;
         }
         return null;
@@ -289,11 +289,11 @@ final class Workload {
      */
     private Reply counted(Reply reply) {
         int status = reply.status();
-        if (status == 503 && "urn:problem:service-unavailable".equals(reply.type()) && reply.retryAfter() != null) {
+        if (status == 503 && "/problems/service-unavailable".equals(reply.type()) && reply.retryAfter() != null) {
             unavailable.incrementAndGet();
-        } else if (status == 409 && "urn:problem:request-in-progress".equals(reply.type())) {
+        } else if (status == 409 && "/problems/request-in-progress".equals(reply.type())) {
             inProgress.incrementAndGet();
-        } else if (!(status >= 200 && status < 300) && !(status == 422 && "urn:problem:insufficient-funds".equals(reply.type()))) {
+        } else if (!(status >= 200 && status < 300) && !(status == 422 && "/problems/insufficient-funds".equals(reply.type()))) {
             unexpected.add(reply.toString());
         }
         return reply;

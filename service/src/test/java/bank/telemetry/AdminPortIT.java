@@ -48,7 +48,7 @@ class AdminPortIT {
             Reply reply = api.send(HttpRequest.newBuilder(api.adminUri(task)).POST(HttpRequest.BodyPublishers.noBody()))
                     .expect(404);
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-            assertThat(reply.text("type")).isEqualTo("urn:problem:not-found");
+            assertThat(reply.text("type")).isEqualTo("/problems/not-found");
         }
         assertThat(((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.postgresql")).getLevel())
                 .isNull();

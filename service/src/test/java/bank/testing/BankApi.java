@@ -302,7 +302,7 @@ public final class BankApi implements BeforeAllCallback, AfterAllCallback, Befor
         public Reply expectRetryLater() {
             expect(503);
             assertThat(header("Content-Type")).startsWith("application/problem+json");
-            assertThat(text("type")).isEqualTo("urn:problem:service-unavailable");
+            assertThat(text("type")).isEqualTo("/problems/service-unavailable");
             assertThat(text("detail")).contains("outcome of this request is unknown", "same Idempotency-Key");
             assertThat(header("Retry-After")).isEqualTo("1");
             assertThat(raw()).doesNotContain("SQL", "Exception", "Connection", "lock", "127.0.0.1");

@@ -56,7 +56,7 @@ class TransfersApiIT {
 
         Reply refused = api.postKeyed("/v1/transfers", transfer(from, to, 101, null)).expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:insufficient-funds");
+        assertThat(refused.text("type")).isEqualTo("/problems/insufficient-funds");
         assertNothingWrittenBeyondTheDeposit(from, to);
     }
 
@@ -67,7 +67,7 @@ class TransfersApiIT {
 
         Reply refused = api.postKeyed("/v1/transfers", transfer(account, account, 1, null)).expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:same-account");
+        assertThat(refused.text("type")).isEqualTo("/problems/same-account");
         assertThat(api.database().queryLong("SELECT count(*) FROM transfers")).isZero();
     }
 
@@ -79,7 +79,7 @@ class TransfersApiIT {
 
         Reply refused = api.postKeyed("/v1/transfers", transfer(from, to, 1, null)).expect(422);
 
-        assertThat(refused.text("type")).isEqualTo("urn:problem:currency-mismatch");
+        assertThat(refused.text("type")).isEqualTo("/problems/currency-mismatch");
         assertNothingWrittenBeyondTheDeposit(from, to);
     }
 
@@ -89,9 +89,9 @@ class TransfersApiIT {
         api.credit(known, 100);
 
         Reply unknownTarget = api.postKeyed("/v1/transfers", transfer(known, UNKNOWN, 1, null))
-                .expectProblem(404, "urn:problem:not-found");
+                .expectProblem(404, "/problems/not-found");
         Reply unknownSource = api.postKeyed("/v1/transfers", transfer(UNKNOWN, known, 1, null))
-                .expectProblem(404, "urn:problem:not-found");
+                .expectProblem(404, "/problems/not-found");
 
         assertThat(unknownTarget.text("detail")).contains(UNKNOWN);
         assertThat(unknownSource.text("detail")).contains(UNKNOWN);
@@ -106,7 +106,7 @@ class TransfersApiIT {
         api.credit(from, 10);
         api.credit(to, Long.MAX_VALUE);
 
-        api.postKeyed("/v1/transfers", transfer(from, to, 10, null)).expectProblem(422, "urn:problem:balance-limit");
+        api.postKeyed("/v1/transfers", transfer(from, to, 10, null)).expectProblem(422, "/problems/balance-limit");
 
         assertThat(api.balance(from)).isEqualTo(10);
         assertThat(api.balance(to)).isEqualTo(Long.MAX_VALUE);
@@ -115,8 +115,8 @@ class TransfersApiIT {
 
     @Test
     void unknownOrMalformedTransferIdsAreNotFound() {
-        api.get("/v1/transfers/" + UNKNOWN).expectProblem(404, "urn:problem:not-found");
-        api.get("/v1/transfers/xyz").expectProblem(404, "urn:problem:not-found");
+        api.get("/v1/transfers/" + UNKNOWN).expectProblem(404, "/problems/not-found");
+        api.get("/v1/transfers/xyz").expectProblem(404, "/problems/not-found");
     }
 
     private void assertNothingWrittenBeyondTheDeposit(String from, String to) {
