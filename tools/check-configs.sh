@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks the stack's configuration files with the programs that read them: the ocb-built Collector,
 # promtool and amtool at the versions compose runs, and docker-compose's own validation; how Alertmanager
-# routes and renders alerts; and the shell scripts of tools/ and .ci/ and the image's entrypoint
+# routes and renders alerts; that the SLO rules are those Sloth generates from their specification; that every
+# runbook link of the rules is absolute, on the base URL of docs/runbooks.base-url, and names a heading of
+# docs/runbooks.md; and the shell scripts of tools/ and .ci/ and the image's entrypoint
 # (service/docker-entrypoint.sh) with shellcheck.
 # Prints nothing when everything passes; otherwise reports each failure and exits non-zero.
 #
@@ -67,6 +69,38 @@ fi
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+
+# The committed SLO rules must be exactly what Sloth makes of prometheus/slo/bank-api.yml today.
+slo_rules() {
+  tools/generate-slo-rules.sh "$scratch/slo.generated.rules.yml" || return 1
+  if ! diff -u prometheus/rules/slo.generated.rules.yml "$scratch/slo.generated.rules.yml"; then
+    echo "prometheus/rules/slo.generated.rules.yml is not what prometheus/slo/bank-api.yml generates:" \
+      "run tools/generate-slo-rules.sh and commit the result"
+    return 1
+  fi
+}
+check "SLO rules (sloth generate, compared with prometheus/rules/slo.generated.rules.yml)" slo_rules
+
+# Every runbook_url, in every file that defines alerts, is the base URL followed by the anchor of a heading of
+# docs/runbooks.md (GitHub's anchors: lower case, punctuation dropped, spaces to hyphens).
+runbook_links() {
+  local base file url anchors bad=0
+  base=$(<docs/runbooks.base-url)
+  anchors=$(sed -n 's/^#\{1,6\} //p' docs/runbooks.md | tr '[:upper:]' '[:lower:]' | sed 's/[^a-z0-9 _-]//g; s/ /-/g')
+  for file in prometheus/rules/*.yml prometheus/slo/*.yml loki/rules/*/*.yml; do
+    while read -r url; do
+      if [[ $url != "$base#"* ]]; then
+        echo "$file: runbook_url $url does not start with $base# (docs/runbooks.base-url)"
+        bad=1
+      elif ! grep -qxF "${url#"$base#"}" <<<"$anchors"; then
+        echo "$file: runbook_url $url names no heading of docs/runbooks.md"
+        bad=1
+      fi
+    done < <(sed -n "s/^ *runbook_url: *['\"]\{0,1\}\([^'\"]*\)['\"]\{0,1\} *$/\1/p" "$file")
+  done
+  return "$bad"
+}
+check "runbook links (absolute, on docs/runbooks.base-url, to a heading of docs/runbooks.md)" runbook_links
 
 check "alertmanager configs (amtool check-config)" "$amtool" check-config alertmanager/*.yml
 

@@ -30,6 +30,9 @@ const DASHBOARDS_DIR = 'grafana/dashboards';
 const RULES_DIR = 'prometheus/rules';
 // Loki's ruler: one folder per tenant, LogQL rules in each.
 const LOKI_RULES_DIR = 'loki/rules';
+// Runbook links are absolute: this file's URL (docs/runbooks.md on the repository's web site), '#', the anchor.
+const RUNBOOK_BASE_FILE = 'docs/runbooks.base-url';
+const RUNBOOKS = 'docs/runbooks.md';
 
 // Conventions every dashboard of this repository follows.
 const REQUIRED_VARIABLES = ['service', 'env'];
@@ -548,9 +551,13 @@ export function lint(root, { promtool = null, vars = {} } = {}) {
     const text = readFileSync(path.join(root, doc), 'utf8');
     return [doc, new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, ''))))];
   }));
+  const runbookBase = existsSync(path.join(root, RUNBOOK_BASE_FILE))
+    ? readFileSync(path.join(root, RUNBOOK_BASE_FILE), 'utf8').trim() : null;
   for (const { file, context, link } of runbooks) {
-    const [target, anchor] = link.split('#');
-    if (!headings.has(target)) fail(file, context, `runbook ${link} names no document of the repository`);
+    const [url, anchor] = link.split('#');
+    const target = url === runbookBase ? RUNBOOKS : url;
+    if (runbookBase && url !== runbookBase) fail(file, context, `runbook ${link} is not on the base URL of ${RUNBOOK_BASE_FILE}, ${runbookBase}`);
+    else if (!headings.has(target)) fail(file, context, `runbook ${link} names no document of the repository`);
     else if (!headings.get(target).has(anchor)) fail(file, context, `runbook ${link} names no heading of ${target}`);
   }
   for (const doc of documents) {

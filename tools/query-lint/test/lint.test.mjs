@@ -186,3 +186,30 @@ test('a LogQL syntax error in a Loki ruler rule is reported', (t) => {
   const found = messages(lint(root));
   assert.match(found, /LogQL syntax error/);
 });
+
+test('runbook links are on the base URL and name a heading of the runbooks', (t) => {
+  const root = fixture(t, [panel()]);
+  const base = 'https://example.com/bank/blob/main/docs/runbooks.md';
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  mkdirSync(path.join(root, 'prometheus/rules'), { recursive: true });
+  writeFileSync(path.join(root, 'docs/runbooks.base-url'), `${base}\n`);
+  writeFileSync(path.join(root, 'docs/runbooks.md'), '# Runbooks\n\n## Alert: Known\n');
+  const alert = (name, link) => [
+    `      - alert: ${name}`,
+    '        expr: up == 0',
+    '        labels: {severity: warning}',
+    `        annotations: {summary: s, description: d, runbook_url: '${link}'}`,
+  ];
+  writeFileSync(path.join(root, 'prometheus/rules/test.rules.yml'), [
+    'groups:',
+    '  - name: test',
+    '    rules:',
+    ...alert('Known', `${base}#alert-known`),
+    ...alert('Unknown', `${base}#alert-unknown`),
+    ...alert('Relative', 'docs/runbooks.md#alert-known'),
+  ].join('\n'));
+  const found = messages(lint(root));
+  assert.doesNotMatch(found, /#alert-known names/);
+  assert.match(found, /runbooks\.md#alert-unknown names no heading of docs\/runbooks\.md/);
+  assert.match(found, /^runbook docs\/runbooks\.md#alert-known is not on the base URL of docs\/runbooks\.base-url/m);
+});
