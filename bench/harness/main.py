@@ -24,8 +24,8 @@ from .postgres import Postgres, bindir
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # B-aot: B started with the AOT cache that service/docker-entrypoint.sh would record: per-request cost with the
 # cache (classes loaded before the agent starts make the agent keep its per-class fields in weak maps instead).
-# A-local-limit: A with the rate limit in memory, for the cost of the limit every instance shares in PostgreSQL.
-SPLIT = [c for c in stack.B_VARIANTS if c != "B"] + ["B-aot", "A-local-limit"]
+# A-shared-limit: A with the rate limit every instance shares in PostgreSQL, where the others keep it in memory.
+SPLIT = [c for c in stack.B_VARIANTS if c != "B"] + ["B-aot", "A-shared-limit"]
 CONFIGS = ["A", "B", "C"] + SPLIT
 SERVICES = ["B-aot"] + list(stack.A_VARIANTS) + list(stack.B_VARIANTS)
 # Fixed costs the plan counts: one service start (to healthy, and stopped again), seeding the growth database.

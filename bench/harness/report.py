@@ -11,7 +11,7 @@ Hand-written entries, newest first: a change, the command that measured it, and 
 section when it rewrites the file.
 """
 SHARED_THRESHOLD = 0.10  # other processes' share of the machine above which a run counts as shared
-SPLIT = ("B-sdk-off", "B-no-traces", "B-no-logs", "B-aot", "A-local-limit")
+SPLIT = ("B-sdk-off", "B-no-traces", "B-no-logs", "B-aot", "A-shared-limit")
 
 
 def write(root, record):
@@ -196,22 +196,23 @@ def render(r):
               f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {cpu('B', 'B-aot')} |")
         w("")
 
-    limit = [x for x in main if x["config"] == "A-local-limit"]
+    limit = [x for x in main if x["config"] == "A-shared-limit"]
     if limit:
         w("## The shared rate limit\n")
-        w("The per-client rate limit that every instance shares (`API_RATE_LIMIT_STORE=database`, the default): one "
-          "`INSERT … ON CONFLICT DO UPDATE` on the client's bucket row per request (`bank.access.SharedRateLimits`). "
-          "A-local-limit is A with one bucket per instance in memory (`API_RATE_LIMIT_STORE=memory`). Paired within "
-          "each round; the benchmark's one client makes every request update the same row, the worst case.\n")
-        w("| scenario | conns | A req/s | A-local-limit req/s | A/A-local-limit req/s | service CPU A − A-local-limit "
-          "| PostgreSQL CPU A − A-local-limit | p99 A − A-local-limit ms |")
+        w("The per-client rate limit that every instance shares (`API_RATE_LIMIT_STORE=database`, the service's "
+          "default): one `INSERT … ON CONFLICT DO UPDATE` on the client's bucket row per request "
+          "(`bank.access.SharedRateLimits`). A-shared-limit is A with it; every other configuration keeps one bucket "
+          "per instance in memory (`API_RATE_LIMIT_STORE=memory`). Paired within each round; the benchmark's one "
+          "client makes every request update the same row, the worst case.\n")
+        w("| scenario | conns | A req/s | A-shared-limit req/s | A-shared-limit/A req/s | service CPU A-shared-limit − A "
+          "| PostgreSQL CPU A-shared-limit − A | p99 A-shared-limit − A ms |")
         w("|---|---|---|---|---|---|---|---|")
         for scenario, c in _scenarios_and_connections(limit):
             sel = lambda config: _select(r, "main", scenario, c, config)
-            diff = lambda key, digits: _fmt(_paired(r, "main", scenario, c, key, "A-local-limit", "A", _minus), digits)
+            diff = lambda key, digits: _fmt(_paired(r, "main", scenario, c, key, "A", "A-shared-limit", _minus), digits)
             w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'rps'), 0)} | "
-              f"{_fmt(_values(sel('A-local-limit'), 'rps'), 0)} | "
-              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A-local-limit', 'A', _ratio))} | "
+              f"{_fmt(_values(sel('A-shared-limit'), 'rps'), 0)} | "
+              f"{_fmt(_paired(r, 'main', scenario, c, 'rps', 'A', 'A-shared-limit', _ratio))} | "
               f"{diff('service_cpu_ms', 3)} | {diff('postgres_cpu_ms', 3)} | {diff('p99_ms', 1)} |")
         w("")
 

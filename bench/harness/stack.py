@@ -212,11 +212,12 @@ B_VARIANTS = {
 }
 
 
-# A with its rate limit in memory, one bucket per instance, instead of the bucket row in PostgreSQL that every
-# instance shares (bank.access.SharedRateLimits): the shared limit's cost per request is A against this.
+# A with its rate limit in the bucket row in PostgreSQL that every instance shares (bank.access.SharedRateLimits,
+# the service's default), where every other configuration keeps it in memory: the shared limit's cost per request
+# is this against A.
 A_VARIANTS = {
     "A": {},
-    "A-local-limit": {"API_RATE_LIMIT_STORE": "memory"},
+    "A-shared-limit": {"API_RATE_LIMIT_STORE": "database"},
 }
 
 
@@ -236,7 +237,6 @@ class Service:
         for key, value in compose_env.items():
             if with_agent or not TELEMETRY_VARIABLES.match(key):
                 env[key] = value
-        env.update(A_VARIANTS.get(config) or B_VARIANTS.get(config, {}))
         env.update({
             "DATABASE_URL": database_url,
             "DATABASE_USER": "bank",
@@ -245,10 +245,13 @@ class Service:
             "ADMIN_PORT": str(self.admin_port),
             "BANK_BOOTSTRAP_API_KEY": api_key,
             # The benchmark saturates the service with one client: the per-client rate limit must not be what it
-            # measures.
+            # measures, neither its refusals nor, with the shared store, every request queueing on that client's
+            # bucket row. A-shared-limit measures the shared store.
             "API_RATE_LIMIT_PER_SECOND": "1000000",
             "API_RATE_LIMIT_BURST": "1000000",
+            "API_RATE_LIMIT_STORE": "memory",
         })
+        env.update(A_VARIANTS.get(config) or B_VARIANTS.get(config, {}))
         if not with_agent:
             command = [arg for arg in command if not arg.startswith(AGENT_FLAGS)]
         # Listen on loopback only, as compose publishes on 127.0.0.1; config.yml listens everywhere, as a
