@@ -42,6 +42,8 @@ SCENARIOS = [
     Scenario("transfer-hot", (KEYED, "transfer.sql"), {"pool": "hot"}),
 ]
 SCENARIO_NAMES = [s.name for s in SCENARIOS]
+# Every scenario of bench/wrk/bank.lua at random, request by request: the JVM warm-up after a service starts.
+MIXED = Scenario("mixed", ())
 
 
 @dataclass

@@ -30,7 +30,7 @@ CONFIGS = ["A", "B", "C"] + SPLIT
 SERVICES = ["B-aot"] + list(stack.A_VARIANTS) + list(stack.B_VARIANTS)
 # Fixed costs the plan counts: one service start (to healthy, and stopped again), seeding the growth database.
 START_SECONDS = 15
-GROWTH_SEED_SECONDS = 420
+GROWTH_SEED_SECONDS = 120
 BUILD_SECONDS = 120
 # Start-up phase: (label, Java major or None for the Dockerfile's, configuration, with the AOT cache).
 STARTUP_VARIANTS = [
@@ -41,6 +41,13 @@ STARTUP_VARIANTS = [
 SMALL = Data(accounts=10_000, active=1_000, active_lines=60, lines=100_000)
 GROWTH = Data(accounts=1_000_000, active=1_000, active_lines=60, lines=10_000_000)
 GROWTH_SCENARIOS = ["get-account", "history"]
+# A fresh JVM's warm-up under mixed load may take this many times a measurement's share of the spare time: it is
+# where the JIT does most of its work (a GET at 16 connections climbed from 550 to 1,500 req/s over 20 s, still
+# rising, when each measurement warmed up alone within an equal share).
+JVM_WARMUP_WEIGHT = 8
+# Warm: the JIT compiler threads (C1, C2; their digits removed) use at most this share of the service's CPU.
+JIT_SETTLED = 0.10
+COMPILER_THREADS = re.compile(r"^C CompilerThre")
 
 
 def parse_args(argv):
@@ -51,6 +58,10 @@ def parse_args(argv):
                    help="comma-separated, from: " + ", ".join(load.SCENARIO_NAMES) + " (default: all)")
     p.add_argument("--configs", default=",".join(CONFIGS),
                    help="comma-separated, from " + ", ".join(CONFIGS) + " (default: all)")
+    p.add_argument("--variant", action="append", default=[], metavar="'NAME: SETTING …'",
+                   help="one more configuration, measured beside B's variants: NAME is B-… (with the agent) or A-… "
+                        "(without), each SETTING is KEY=VALUE (a variable on top of that configuration's "
+                        "environment), !KEY (a variable removed) or a JVM flag (-XX:…); may be repeated")
     p.add_argument("--split-rounds", type=int, default=1,
                    help="rounds that also measure B's variants (" + ", ".join(SPLIT) + "), at the first connection "
                         "count only (default 1)")
@@ -68,6 +79,9 @@ def parse_args(argv):
     p.add_argument("--warmup-cap", type=int,
                    help="most seconds of warm-up per measurement (default 120; --quick 15); lowered further "
                         "when the budget needs it")
+    p.add_argument("--jvm-warmup-cap", type=int,
+                   help="most seconds of mixed load that warm up each service after it starts, before its first "
+                        "measurement (default 180; --quick 30); lowered further when the budget needs it")
     p.add_argument("--budget-minutes", type=float,
                    help="the whole run's time: warm-up caps shrink so that it ends within it (default 58; "
                         "--quick 20)")
@@ -83,16 +97,26 @@ def parse_args(argv):
     p.add_argument("--report-from", metavar="RESULTS_DIR",
                    help="only rewrite BENCHMARKS.md from the run.json of an earlier run")
     args = p.parse_args(argv)
+    for variant in args.variant:
+        name, _, settings = variant.partition(":")
+        try:
+            stack.add_variant(name.strip(), settings.split())
+        except ValueError as e:
+            p.error(str(e))
+        for names in (SPLIT, CONFIGS, SERVICES):
+            names.append(name.strip())
     quick = args.quick
     args.rounds = args.rounds or (1 if quick else 3)
     args.duration = args.duration or (5 if quick else 10)
     args.warmup_window = args.warmup_window or (3 if quick else 5)
     args.warmup_cap = args.warmup_cap or (15 if quick else 120)
+    args.jvm_warmup_cap = args.jvm_warmup_cap or (30 if quick else 180)
     args.budget_minutes = args.budget_minutes or (20 if quick else 58)
     args.connections = [int(c) for c in (args.connections or ("16" if quick else "16,64")).split(",")]
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     by_name = {c.upper(): c for c in CONFIGS}
     configs = [c.strip().upper() for c in args.configs.split(",") if c.strip()]
+    configs += [v.partition(":")[0].strip().upper() for v in args.variant]
     for s in args.scenarios:
         if s not in load.SCENARIO_NAMES:
             p.error(f"unknown scenario {s}; choose from {', '.join(load.SCENARIO_NAMES)}")
@@ -125,6 +149,8 @@ class Run:
             "started_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "settings": {k: getattr(args, k) for k in ("rounds", "duration", "connections", "scenarios", "configs",
                                                        "warmup_window", "warmup_cap", "warmup_tolerance",
+                                                       "jvm_warmup_cap",
+                                                       "variant",
                                                        "steady_windows", "split_rounds", "ceiling_rounds",
                                                        "budget_minutes",
                                                        "startup", "growth", "growth_rounds", "quick")},
@@ -137,7 +163,7 @@ class Run:
             "startup": [],
         }
         self.deadline = None
-        self.left = {"measurements": 0, "starts": 0}
+        self.left = {"measurements": 0, "starts": 0, "jvm_warmups": 0}
 
     def say(self, message):
         line = f"{datetime.datetime.now().strftime('%H:%M:%S')} {message}"
@@ -233,13 +259,15 @@ class Run:
         phases = [("main", a.rounds, a.scenarios)]
         if a.growth:
             phases.append(("growth", a.growth_rounds, GROWTH_SCENARIOS))
-        measurements = starts = 0
+        measurements = starts = jvm_warmups = 0
         # The start-up phase starts B only when the run has the Collector, for some configuration with the agent.
         startup = {config for _, _, config, _ in STARTUP_VARIANTS
                    if a.startup and (config == "A" or any(c.startswith("B") for c in a.configs))}
         for phase, rounds, scenarios in phases:
             for round_no in range(1, rounds + 1):
-                starts += len([c for c in self.configs(phase, round_no) if c in SERVICES])
+                services = len([c for c in self.configs(phase, round_no) if c in SERVICES])
+                starts += services
+                jvm_warmups += services
                 if phase == "main":
                     starts += len([v for v in STARTUP_VARIANTS if v[2] in startup])
                 for _ in scenarios:
@@ -247,16 +275,19 @@ class Run:
                         measurements += len(self.configs(phase, round_no, connections))
         # The AOT training runs, one per cache.
         starts += len(startup | ({"B"} if "B-aot" in self.configs("main", 1) else set()))
-        each = a.steady_windows * a.warmup_window + a.duration
+        floor = a.steady_windows * a.warmup_window
+        each = floor + a.duration
         fixed = starts * START_SECONDS + (GROWTH_SEED_SECONDS if a.growth else 0) + (BUILD_SECONDS if a.build else 0)
-        least = measurements * each + fixed
-        most = measurements * (a.warmup_cap + a.duration) + fixed
-        self.left = {"measurements": measurements, "starts": starts}
+        least = measurements * each + jvm_warmups * floor + fixed
+        most = measurements * (a.warmup_cap + a.duration) + jvm_warmups * a.jvm_warmup_cap + fixed
+        self.left = {"measurements": measurements, "starts": starts, "jvm_warmups": jvm_warmups}
         self.deadline = time.monotonic() + a.budget_minutes * 60
-        self.record["plan"] = {"measurements": measurements, "service_starts": starts, "least_minutes": round(
+        self.record["plan"] = {"measurements": measurements, "service_starts": starts, "jvm_warmups": jvm_warmups,
+                               "least_minutes": round(
             least / 60, 1), "uncapped_minutes": round(most / 60, 1), "budget_minutes": a.budget_minutes}
         self.say(f"plan: {measurements} measurements of {each} s or more ({a.steady_windows} flat windows of "
-                 f"{a.warmup_window} s, then {a.duration} s measured), {starts} service starts"
+                 f"{a.warmup_window} s, then {a.duration} s measured), {starts} service starts, {jvm_warmups} JVM "
+                 f"warm-ups of {floor} s or more"
                  + (", seeding the growth database" if a.growth else "")
                  + f": at least {least / 60:.0f} min, at most {min(most, a.budget_minutes * 60) / 60:.0f} min "
                  f"(with every warm-up at its cap of {a.warmup_cap} s, {most / 60:.0f} min; the budget of "
@@ -266,17 +297,20 @@ class Run:
                              f"{a.budget_minutes:g}; measure fewer rounds, scenarios or configurations, or shorter "
                              f"windows")
 
-    def warmup_cap(self):
-        """--warmup-cap, or less: this measurement's share of the time left once the least every remaining
-        measurement and start needs is set aside, so that the run ends by its deadline."""
+    def warmup_cap(self, weight=1, most=None):
+        """--warmup-cap (`most`), or less: this warm-up's share of the time left once the least every remaining
+        measurement, JVM warm-up and start needs is set aside, so that the run ends by its deadline. A JVM
+        warm-up's share is JVM_WARMUP_WEIGHT measurements' (`weight`)."""
         a = self.args
         floor = a.steady_windows * a.warmup_window
-        spare = (self.deadline - time.monotonic() - self.left["starts"] * START_SECONDS
-                 - self.left["measurements"] * (floor + a.duration))
-        return max(floor, min(a.warmup_cap, floor + spare / max(self.left["measurements"], 1)))
+        left = self.left
+        spare = (self.deadline - time.monotonic() - left["starts"] * START_SECONDS
+                 - left["measurements"] * (floor + a.duration) - left["jvm_warmups"] * floor)
+        shares = max(left["measurements"] + JVM_WARMUP_WEIGHT * left["jvm_warmups"], 1)
+        return max(floor, min(most or a.warmup_cap, floor + weight * spare / shares))
 
     def start_services(self, phase, round_no, database):
-        record = {"phase": phase, "round": round_no, "startup_seconds": {}, "memory": {}}
+        record = {"phase": phase, "round": round_no, "startup_seconds": {}, "jvm_warmup": {}, "memory": {}}
         for config in [c for c in self.configs(phase, round_no) if c in SERVICES]:
             flags = []
             if config == "B-aot":
@@ -338,6 +372,9 @@ class Run:
     def stop_services(self, record):
         for config, service in self.services.items():
             memory = system.memory_kib(service.pid)
+            native = system.native_memory_kib(service.pid, self.jcmd)
+            if native:
+                memory["native_kib"] = native
             memory.update(system.heap_after_gc_kib(service.pid, self.jcmd))
             record["memory"][config] = memory
             self.say(f"service {config}: peak RSS {memory['VmHWM'] / 1024:.0f} MiB, RSS {memory['VmRSS'] / 1024:.0f}"
@@ -371,30 +408,54 @@ class Run:
                                        f"{result.socket_errors}):\n{result.raw}")
         self.say("preflight: every scenario answers 2xx on every configuration")
 
-    def warm_up(self, run):
+    def warm_jvms(self, data, record):
+        """Mixed load (every scenario at random, at the first connection count) on each service just started,
+        one at a time, until its throughput is flat: the JIT then has the profile of real traffic, and no
+        scenario is measured on a half-warm JVM because it happens to come first."""
+        for config, service in self.services.items():
+            url = service.url
+            warm = self.warm_up(lambda seconds: load.wrk(url, load.MIXED, self.args.connections[0], seconds, data,
+                                                         self.api_key),
+                                weight=JVM_WARMUP_WEIGHT, most=self.args.jvm_warmup_cap, pid=service.pid)
+            self.left["jvm_warmups"] -= 1
+            record["jvm_warmup"][config] = warm
+            self.say(f"service {config} warmed up with mixed load in {warm['seconds']:.0f} s "
+                     f"({'flat' if warm['converged'] else 'stopped at the cap of ' + str(warm['cap']) + ' s'}): "
+                     f"windows {', '.join(f'{r:.0f}' for r in warm['windows_rps'])} req/s, JIT share "
+                     f"{', '.join(f'{x:.0%}' for x in warm['windows_jit_share'])}")
+
+    def warm_up(self, run, weight=1, most=None, pid=None):
         """Load in windows until the last --steady-windows of them are flat: every one's req/s within
-        --warmup-tolerance of their median. A fresh JVM takes a minute or more; a warm one, the least."""
+        --warmup-tolerance of their median, and, for a service (`pid`), its JIT compiler threads used at most
+        JIT_SETTLED of its CPU in each of them. A JVM whose compilers are starved of CPU runs flat but
+        interpreted, so flat throughput alone is not a warm JVM. A fresh JVM takes a minute or more; a warm one,
+        the least."""
         a = self.args
-        cap = self.warmup_cap()
+        cap = self.warmup_cap(weight, most)
         watch = system.Stopwatch()
-        rates = []
+        rates, jit = [], []
         while True:
+            before = system.thread_cpu_seconds(pid) if pid else {}
             rates.append(run(a.warmup_window).rps)
+            if pid:
+                jit.append(_jit_share(before, system.thread_cpu_seconds(pid)))
             last = rates[-a.steady_windows:]
             middle = statistics.median(last)
             if len(last) == a.steady_windows and middle > 0 and all(
-                    abs(r - middle) <= a.warmup_tolerance * middle for r in last):
+                    abs(r - middle) <= a.warmup_tolerance * middle for r in last) and all(
+                    share <= JIT_SETTLED for share in jit[-a.steady_windows:]):
                 converged = True
                 break
             if watch.seconds() + a.warmup_window > cap:
                 converged = False
                 break
         return {"seconds": round(watch.seconds(), 1), "windows_rps": [round(r, 1) for r in rates],
-                "converged": converged, "cap": round(cap)}
+                "windows_jit_share": [round(x, 3) for x in jit], "converged": converged, "cap": round(cap)}
 
-    def snapshot(self, database):
+    def snapshot(self, database, config=None):
         children, own = system.own_children_cpu_seconds()
         return {
+            "threads": system.thread_cpu_seconds(self.services[config].pid) if config in self.services else {},
             "time": time.monotonic(),
             "load": system.loadavg(),
             "busy": system.machine_busy_seconds(),
@@ -407,11 +468,11 @@ class Run:
 
     def measure(self, phase, round_no, scenario, connections, config, data, database):
         run = self.runner(config, scenario, connections, data, database)
-        warm = self.warm_up(run)
+        warm = self.warm_up(run, pid=self.services[config].pid if config in self.services else None)
         self.left["measurements"] -= 1
-        before = self.snapshot(database)
+        before = self.snapshot(database, config)
         result = run(self.args.duration)
-        after = self.snapshot(database)
+        after = self.snapshot(database, config)
 
         elapsed = after["time"] - before["time"]
         n = max(result.requests, 1)
@@ -431,6 +492,10 @@ class Run:
             "p50_ms": round(result.p50_ms, 2), "p99_ms": round(result.p99_ms, 2),
             "errors": result.errors, "statuses": result.statuses, "socket_errors": result.socket_errors,
             "service_cpu_ms": round(services[config] * 1000 / n, 4) if config in services else None,
+            # Per thread name: threads that ended during the window are missing, those that started count whole.
+            "service_threads_cpu_ms": {name: round((seconds - before["threads"].get(name, 0.0)) * 1000 / n, 4)
+                                       for name, seconds in after["threads"].items()
+                                       if seconds - before["threads"].get(name, 0.0) > 0},
             "postgres_cpu_ms": round(db["cpu_seconds"] * 1000 / n, 4),
             "pipeline_cpu_ms": (round(telemetry["cpu_seconds"] * 1000 / n, 4)
                                 if telemetry and config.startswith("B") else None),
@@ -465,7 +530,9 @@ class Run:
             f"configuration {m['config']}",
             f"$ {result.command}",
             f"warm-up: {warm['seconds']}s, windows (req/s) {warm['windows_rps']}, "
-            f"{'flat' if warm['converged'] else 'stopped at the cap of ' + str(warm['cap']) + ' s'}",
+            + (f"JIT compilers' share of the service's CPU {warm['windows_jit_share']}, "
+               if warm.get("windows_jit_share") else "")
+            + ("flat" if warm["converged"] else f"stopped at the cap of {warm['cap']} s"),
             f"load average before: {' '.join(map(str, m['load_before']))}; after: "
             f"{' '.join(map(str, m['load_after']))}",
             f"machine busy {m['machine_busy']:.0%}, of which other processes {m['others_busy']:.0%}",
@@ -495,6 +562,7 @@ class Run:
             record = self.start_services(phase, round_no, database)
             if round_no == 1:
                 self.preflight(data, database)
+            self.warm_jvms(data, record)
             for scenario in scenarios:
                 for connections in a.connections:
                     for config in self.configs(phase, round_no, connections):
@@ -553,6 +621,13 @@ class Run:
         else:
             shutil.rmtree(os.path.join(self.workdir, "pgdata"), ignore_errors=True)
             self.say(f"logs of the processes kept in {self.logs}")
+
+
+def _jit_share(before, after):
+    """The JIT compiler threads' share of a JVM's CPU between two thread_cpu_seconds readings."""
+    spent = {name: seconds - before.get(name, 0.0) for name, seconds in after.items()}
+    total = sum(x for x in spent.values() if x > 0)
+    return sum(x for name, x in spent.items() if COMPILER_THREADS.match(name) and x > 0) / total if total else 0.0
 
 
 def _statements(path, variables):

@@ -219,6 +219,31 @@ A_VARIANTS = {
     "A": {},
     "A-shared-limit": {"API_RATE_LIMIT_STORE": "database"},
 }
+VARIANT_ENVIRONMENT = {**A_VARIANTS, **B_VARIANTS}
+# JVM flags of a variant, added after the JVM's own (bench/run --variant).
+VARIANT_FLAGS = {}
+
+
+def add_variant(name, settings):
+    """A variant of A or B (after its name's first letter) from bench/run --variant: `KEY=VALUE` sets a variable
+    on top of that configuration's environment, `!KEY` removes one, and `-...` is a JVM flag."""
+    base = name.split("-", 1)[0]
+    if base not in ("A", "B") or name in VARIANT_ENVIRONMENT or "-" not in name:
+        raise ValueError(f"a variant's name is A-… or B-… and new: {name}")
+    environment, flags = {}, []
+    for setting in settings:
+        if setting.startswith("-"):
+            flags.append(setting)
+        elif setting.startswith("!"):
+            environment[setting[1:]] = None
+        elif "=" in setting:
+            key, value = setting.split("=", 1)
+            environment[key] = value
+        else:
+            raise ValueError(f"{name}: {setting} is neither KEY=VALUE, !KEY nor a JVM flag")
+    (A_VARIANTS if base == "A" else B_VARIANTS)[name] = environment
+    VARIANT_ENVIRONMENT[name] = environment
+    VARIANT_FLAGS[name] = flags
 
 
 class Service:
@@ -251,13 +276,17 @@ class Service:
             "API_RATE_LIMIT_BURST": "1000000",
             "API_RATE_LIMIT_STORE": "memory",
         })
-        env.update(A_VARIANTS.get(config) or B_VARIANTS.get(config, {}))
+        for key, value in VARIANT_ENVIRONMENT.get(config, {}).items():  # B-aot: B's environment, flags of its own
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         if not with_agent:
             command = [arg for arg in command if not arg.startswith(AGENT_FLAGS)]
         # Listen on loopback only, as compose publishes on 127.0.0.1; config.yml listens everywhere, as a
         # container must.
         java, rest = java or command[0], command[1:]
-        self.command = [java, *jvm_flags, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
+        self.command = [java, *VARIANT_FLAGS.get(config, ()), *jvm_flags, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
                         "-Ddw.server.adminConnectors[0].bindHost=127.0.0.1"] + rest
         self.env = env
         self.logs = logs
