@@ -22,12 +22,13 @@ from .load import Data
 from .postgres import Postgres, bindir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# B-aot: B started with the AOT cache that service/docker-entrypoint.sh would record: per-request cost with the
-# cache (classes loaded before the agent starts make the agent keep its per-class fields in weak maps instead).
 # A-shared-limit: A with the rate limit every instance shares in PostgreSQL, where the others keep it in memory.
-SPLIT = [c for c in stack.B_VARIANTS if c != "B"] + ["B-aot", "A-shared-limit"]
+SPLIT = [c for c in stack.B_VARIANTS if c != "B"] + ["A-shared-limit"]
 CONFIGS = ["A", "B", "C"] + SPLIT
-SERVICES = ["B-aot"] + list(stack.A_VARIANTS) + list(stack.B_VARIANTS)
+# Measured unless --configs says otherwise: A-shared-limit was measured once (BENCHMARKS.md, Log), and each service
+# more costs the run minutes of JVM warm-up.
+DEFAULT_CONFIGS = [c for c in CONFIGS if c != "A-shared-limit"]
+SERVICES = list(stack.A_VARIANTS) + list(stack.B_VARIANTS)
 # Fixed costs the plan counts: one service start (to healthy, and stopped again), seeding the growth database.
 START_SECONDS = 15
 GROWTH_SEED_SECONDS = 120
@@ -42,9 +43,13 @@ SMALL = Data(accounts=10_000, active=1_000, active_lines=60, lines=100_000)
 GROWTH = Data(accounts=1_000_000, active=1_000, active_lines=60, lines=10_000_000)
 GROWTH_SCENARIOS = ["get-account", "history"]
 # A fresh JVM's warm-up under mixed load may take this many times a measurement's share of the spare time: it is
-# where the JIT does most of its work (a GET at 16 connections climbed from 550 to 1,500 req/s over 20 s, still
-# rising, when each measurement warmed up alone within an equal share).
-JVM_WARMUP_WEIGHT = 8
+# where the JIT does its work, about two minutes of it per JVM here, while a measurement on a warm JVM is flat
+# within its first windows.
+JVM_WARMUP_WEIGHT = 40
+# One connection leaves a core to the JIT compilers. Under saturating load they got 13–22 % of the CPU, and a fresh
+# JVM took over two minutes of GETs at 16 connections to reach a steady state (656 → 2,961 req/s), the C2 queue
+# draining only at the end.
+JVM_WARMUP_CONNECTIONS = 1
 # Warm: the JIT compiler threads (C1, C2; their digits removed) use at most this share of the service's CPU.
 JIT_SETTLED = 0.10
 COMPILER_THREADS = re.compile(r"^C CompilerThre")
@@ -56,8 +61,8 @@ def parse_args(argv):
                    help="smoke run: one round, 16 connections, short warm-up and windows (a few minutes)")
     p.add_argument("--scenarios", default=",".join(load.SCENARIO_NAMES),
                    help="comma-separated, from: " + ", ".join(load.SCENARIO_NAMES) + " (default: all)")
-    p.add_argument("--configs", default=",".join(CONFIGS),
-                   help="comma-separated, from " + ", ".join(CONFIGS) + " (default: all)")
+    p.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
+                   help="comma-separated, from " + ", ".join(CONFIGS) + " (default: all but A-shared-limit)")
     p.add_argument("--variant", action="append", default=[], metavar="'NAME: SETTING …'",
                    help="one more configuration, measured beside B's variants: NAME is B-… (with the agent) or A-… "
                         "(without), each SETTING is KEY=VALUE (a variable on top of that configuration's "
@@ -89,6 +94,9 @@ def parse_args(argv):
                    help="measure start-up on Java 17, Java 25 and Java 25 with an AOT cache, each with and without "
                         "the agent, once per round (default)")
     p.add_argument("--no-startup", dest="startup", action="store_false", help="leave the start-up phase out")
+    p.add_argument("--no-aot-cache", dest="aot_cache", action="store_false", default=True,
+                   help="start the measured services without the AOT cache that the image's entrypoint records "
+                        "and uses (service/docker-entrypoint.sh); by default they start with it, as the image does")
     p.add_argument("--growth", action="store_true",
                    help="also run GET and history on 1,000,000 accounts and 10,000,000 ledger lines")
     p.add_argument("--growth-rounds", type=int, default=1, help="rounds of the growth phase (default 1)")
@@ -153,7 +161,8 @@ class Run:
                                                        "variant",
                                                        "steady_windows", "split_rounds", "ceiling_rounds",
                                                        "budget_minutes",
-                                                       "startup", "growth", "growth_rounds", "quick")},
+                                                       "startup", "aot_cache", "growth", "growth_rounds",
+                                                       "quick")},
             "machine": system.machine(),
             "git": _git_revision(),
             "measurements": [],
@@ -249,8 +258,14 @@ class Run:
         --split-rounds rounds of the main phase, at its first connection count."""
         a = self.args
         split = phase == "main" and round_no <= a.split_rounds and connections in (None, a.connections[0])
-        ceiling = phase != "main" or round_no <= a.ceiling_rounds
+        # The growth phase compares the service's p99 on both databases; the ceiling does not take part.
+        ceiling = phase == "main" and round_no <= a.ceiling_rounds
         return [c for c in a.configs if (c not in SPLIT or split) and (c != "C" or ceiling)]
+
+    def phase_services(self, phase, rounds):
+        """The services a phase starts once, warms up, and measures in every round that names them."""
+        return [c for c in self.args.configs
+                if c in SERVICES and any(c in self.configs(phase, r) for r in range(1, rounds + 1))]
 
     def plan(self):
         """Every measurement and service start the run will make, and the least time they take: each warm-up
@@ -263,18 +278,21 @@ class Run:
         # The start-up phase starts B only when the run has the Collector, for some configuration with the agent.
         startup = {config for _, _, config, _ in STARTUP_VARIANTS
                    if a.startup and (config == "A" or any(c.startswith("B") for c in a.configs))}
+        caches = set(startup)
         for phase, rounds, scenarios in phases:
+            services = self.phase_services(phase, rounds)
+            starts += len(services)
+            jvm_warmups += len(services)
+            if a.aot_cache:
+                caches |= {c.split("-", 1)[0] for c in services}
             for round_no in range(1, rounds + 1):
-                services = len([c for c in self.configs(phase, round_no) if c in SERVICES])
-                starts += services
-                jvm_warmups += services
                 if phase == "main":
                     starts += len([v for v in STARTUP_VARIANTS if v[2] in startup])
                 for _ in scenarios:
                     for connections in a.connections:
                         measurements += len(self.configs(phase, round_no, connections))
         # The AOT training runs, one per cache.
-        starts += len(startup | ({"B"} if "B-aot" in self.configs("main", 1) else set()))
+        starts += len(caches)
         floor = a.steady_windows * a.warmup_window
         each = floor + a.duration
         fixed = starts * START_SECONDS + (GROWTH_SEED_SECONDS if a.growth else 0) + (BUILD_SECONDS if a.build else 0)
@@ -309,15 +327,15 @@ class Run:
         shares = max(left["measurements"] + JVM_WARMUP_WEIGHT * left["jvm_warmups"], 1)
         return max(floor, min(most or a.warmup_cap, floor + weight * spare / shares))
 
-    def start_services(self, phase, round_no, database):
-        record = {"phase": phase, "round": round_no, "startup_seconds": {}, "jvm_warmup": {}, "memory": {}}
-        for config in [c for c in self.configs(phase, round_no) if c in SERVICES]:
-            flags = []
-            if config == "B-aot":
-                flags = [f"-XX:AOTCache={self.cache('B', database)}"]
+    def start_services(self, phase, configs, database):
+        """Starts each service of the phase, with the AOT cache of its base configuration (A or B) unless
+        --no-aot-cache: the image's entrypoint starts the service with one (recorded from the small database)."""
+        record = {"startup_seconds": {}, "jvm_warmup": {}}
+        for config in configs:
+            flags = [f"-XX:AOTCache={self.cache(config.split('-', 1)[0], 'bank')}"] if self.args.aot_cache else []
             service = stack.Service(config, ROOT, self.command, self.compose_env, self.postgres.jdbc_url(database),
                                     self.api_key, self.logs, jvm_flags=flags)
-            seconds = service.start(f"{phase}-r{round_no}")
+            seconds = service.start(phase)
             self.left["starts"] -= 1
             self.services[config] = service
             record["startup_seconds"][config] = round(seconds, 2)
@@ -369,8 +387,10 @@ class Run:
         self.say(f"AOT cache for {config} recorded ({os.path.getsize(cache) / 2**20:.0f} MiB, written in "
                  f"{watch.seconds():.0f} s after the stop)")
 
-    def stop_services(self, record):
-        for config, service in self.services.items():
+    def read_memory(self, record, configs):
+        """Resident memory, then the heap after a full GC and native memory by category, of each service."""
+        for config in configs:
+            service = self.services[config]
             memory = system.memory_kib(service.pid)
             native = system.native_memory_kib(service.pid, self.jcmd)
             if native:
@@ -379,9 +399,10 @@ class Run:
             record["memory"][config] = memory
             self.say(f"service {config}: peak RSS {memory['VmHWM'] / 1024:.0f} MiB, RSS {memory['VmRSS'] / 1024:.0f}"
                      f" MiB, heap after GC {memory['heap_used_kib'] / 1024:.0f} MiB")
-        for service in self.services.values():
-            service.stop()
-        self.services = {}
+
+    def stop_services(self, configs):
+        for config in configs:
+            self.services.pop(config).stop()
 
     # --- measuring -------------------------------------------------------------------------------------------
 
@@ -399,7 +420,7 @@ class Run:
             for config in [c for c in self.args.configs if c == "C" or c in self.services]:
                 run = self.runner(config, scenario, 1, data, database)
                 for _ in range(5):
-                    result = run(3)
+                    result = run(2)
                     if result.requests:
                         break
                 if result.errors or result.requests == 0:
@@ -409,12 +430,12 @@ class Run:
         self.say("preflight: every scenario answers 2xx on every configuration")
 
     def warm_jvms(self, data, record):
-        """Mixed load (every scenario at random, at the first connection count) on each service just started,
-        one at a time, until its throughput is flat: the JIT then has the profile of real traffic, and no
+        """Mixed load (every scenario at random, on JVM_WARMUP_CONNECTIONS) on each service just started, one at a
+        time, until its throughput is flat and its JIT idle: the JIT then has the profile of real traffic, and no
         scenario is measured on a half-warm JVM because it happens to come first."""
         for config, service in self.services.items():
             url = service.url
-            warm = self.warm_up(lambda seconds: load.wrk(url, load.MIXED, self.args.connections[0], seconds, data,
+            warm = self.warm_up(lambda seconds: load.wrk(url, load.MIXED, JVM_WARMUP_CONNECTIONS, seconds, data,
                                                          self.api_key),
                                 weight=JVM_WARMUP_WEIGHT, most=self.args.jvm_warmup_cap, pid=service.pid)
             self.left["jvm_warmups"] -= 1
@@ -553,21 +574,28 @@ class Run:
     # --- phases ----------------------------------------------------------------------------------------------
 
     def phase(self, phase, data, database, scenario_names, rounds):
+        """Starts the phase's services once and warms each up, then measures them round after round: a JVM's
+        warm-up takes minutes (JVM_WARMUP_CONNECTIONS), more than a fresh JVM per round leaves room for within
+        the budget. Each round reads the memory of the services it measured; a service no later round measures
+        is stopped."""
         a = self.args
         scenarios = self.scenarios(scenario_names)
+        services = self.phase_services(phase, rounds)
+        self.say(f"--- {phase}: {rounds} round(s) of {', '.join(services)}")
+        started = self.start_services(phase, services, database)
+        self.preflight(data, database)
+        self.warm_jvms(data, started)
         for round_no in range(1, rounds + 1):
             self.say(f"--- {phase}: round {round_no} of {rounds}")
-            if phase == "main" and a.startup:
-                self.startup_round(round_no, database)
-            record = self.start_services(phase, round_no, database)
-            if round_no == 1:
-                self.preflight(data, database)
-            self.warm_jvms(data, record)
+            record = {"phase": phase, "round": round_no, "memory": {}, **(started if round_no == 1 else {})}
+            measured = [c for c in self.configs(phase, round_no) if c in self.services]
             for scenario in scenarios:
                 for connections in a.connections:
                     for config in self.configs(phase, round_no, connections):
                         self.measure(phase, round_no, scenario, connections, config, data, database)
-            self.stop_services(record)
+            self.read_memory(record, measured)
+            self.stop_services([c for c in list(self.services)
+                                if not any(c in self.configs(phase, r) for r in range(round_no + 1, rounds + 1))])
             self.record["rounds"].append(record)
             self.save()
 
@@ -602,6 +630,9 @@ class Run:
         self.say(f"results in {os.path.relpath(self.results, ROOT)}; scratch in {self.workdir}")
         self.plan()
         self.prepare()
+        if a.startup:
+            for round_no in range(1, a.rounds + 1):
+                self.startup_round(round_no, "bank")
         self.phase("main", SMALL, "bank", a.scenarios, a.rounds)
         if a.growth:
             self.phase("growth", GROWTH, "bank_growth", GROWTH_SCENARIOS, a.growth_rounds)

@@ -12,7 +12,7 @@ Hand-written entries, newest first: a change, the command that measured it, and 
 section when it rewrites the file.
 """
 SHARED_THRESHOLD = 0.10  # other processes' share of the machine above which a run counts as shared
-SPLIT = ("B-sdk-off", "B-no-traces", "B-no-logs", "B-aot", "A-shared-limit")
+SPLIT = ("B-sdk-off", "B-no-traces", "B-no-logs", "B-aot", "A-shared-limit")  # B-aot: runs before 2026-12-03
 # The service's threads by what they do, from their names (Linux keeps 15 characters; bench/run removes digits).
 THREAD_KINDS = [
     ("requests", r"^dw-( |$)"),
@@ -202,11 +202,13 @@ def render(r):
           "`OTEL_TRACES_EXPORTER=none` against that: making, sampling and recording spans and metrics. *Span export* "
           "is B against `OTEL_TRACES_EXPORTER=none`. *Log shipping* is B against `LOKI_URL=` (loki4j off). The parts "
           "come from separate JVMs, so they need not add up to B − A. *Pipeline* is the Collector's and the sink's "
-          "CPU per request of B, on top of the service's. *AOT cache* is B started with the AOT cache against B "
-          "without it: negative is cheaper with the cache.\n")
+          "CPU per request of B, on top of the service's."
+          + (" *AOT cache* is B started with the AOT cache against B without it: negative is cheaper with the cache."
+             if any(x["config"] == "B-aot" for x in split) else "") + "\n")
+        aot = any(x["config"] == "B-aot" for x in split)
         w("| scenario | conns | A | B | B − A | instrumentation | spans, not exported | span export | log shipping "
-          "| pipeline | AOT cache |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| pipeline |" + (" AOT cache |" if aot else ""))
+        w("|---|---|---|---|---|---|---|---|---|---|" + ("---|" if aot else ""))
         for scenario, c in _scenarios_and_connections(split):
             cpu = lambda first, second: _fmt(_paired(r, "main", scenario, c, "service_cpu_ms", first, second,
                                                      _minus), 3)
@@ -214,7 +216,7 @@ def render(r):
             w(f"| {scenario} | {c} | {_fmt(_values(sel('A'), 'service_cpu_ms'), 3)} | "
               f"{_fmt(_values(sel('B'), 'service_cpu_ms'), 3)} | {cpu('A', 'B')} | {cpu('A', 'B-sdk-off')} | "
               f"{cpu('B-sdk-off', 'B-no-traces')} | {cpu('B-no-traces', 'B')} | {cpu('B-no-logs', 'B')} | "
-              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} | {cpu('B', 'B-aot')} |")
+              f"{_fmt(_values(sel('B'), 'pipeline_cpu_ms'), 3)} |" + (f" {cpu('B', 'B-aot')} |" if aot else ""))
         w("")
 
     threads = [x for x in main if x.get("service_threads_cpu_ms") and x["config"] in ("A", "B")

@@ -276,7 +276,7 @@ class Service:
             "API_RATE_LIMIT_BURST": "1000000",
             "API_RATE_LIMIT_STORE": "memory",
         })
-        for key, value in VARIANT_ENVIRONMENT.get(config, {}).items():  # B-aot: B's environment, flags of its own
+        for key, value in VARIANT_ENVIRONMENT.get(config, {}).items():
             if value is None:
                 env.pop(key, None)
             else:
