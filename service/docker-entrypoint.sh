@@ -66,7 +66,7 @@ for argument in "$@"; do
   fi
 done
 
-# Only the service itself trains a cache; its other commands (db migrate, simulate) run as they are.
+# Only the service itself trains a cache; its other commands (migrate, db, clients, simulate) run as they are.
 if [ "$serves" = true ] && [ ! -s "$cache" ]; then
   for old in "$dir"/bank-*; do
     if [ -e "$old" ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the service and its metrics pipeline as local processes, for machines without Docker:
 # postgres_exporter, the Collector (otel-collector.yaml), Prometheus (prometheus.yml and its rules) and the
-# service under the OpenTelemetry agent, on the compose ports of 127.0.0.1. Ctrl-C stops all of them.
+# service under the OpenTelemetry agent, after the schema migration (compose's api-migrate), on the compose ports
+# of 127.0.0.1. Ctrl-C stops all of them.
 #
 #   tools/local-stack.sh              the service and the pipeline
 #   tools/local-stack.sh --traffic    also the traffic generator (TRAFFIC_RATE requests per second, default 5)

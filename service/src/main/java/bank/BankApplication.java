@@ -6,6 +6,7 @@ import bank.accounts.AccountResource;
 import bank.accounts.AccountService;
 import bank.db.Database;
 import bank.db.DatabaseStartup;
+import bank.db.MigrateCommand;
 import bank.db.UnitOfWork;
 import bank.docs.ApiDocs;
 import bank.http.HttpHardening;
@@ -69,6 +70,8 @@ public class BankApplication extends Application<BankConfiguration> {
         bootstrap.addCommand(new SimulateCommand());
         bootstrap.addCommand(new ClientsCommand<>(BankConfiguration.class, BankConfiguration::getDataSourceFactory,
                 BankConfiguration::getAccess));
+        bootstrap.addCommand(new MigrateCommand<>(BankConfiguration.class, BankConfiguration::getDataSourceFactory,
+                configuration -> configuration.getDatabaseStartupTimeout().toJavaDuration()));
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.jdbi.v3.core.Jdbi;
  * </pre>
  * {@code create} and {@code rotate} print the new key once; nothing stores it, and nothing can show it again.
  * {@code list} never shows a key, only the start that tells keys apart. The schema must be up to date: the service
- * migrates it when it starts, or {@code db migrate} does.
+ * migrates it when it starts, or {@code migrate} does.
  */
 public class ClientsCommand<T extends Configuration> extends ConfiguredCommand<T> {
 

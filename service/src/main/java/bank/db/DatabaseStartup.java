@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL is still initialising: the port is closed, or the server answers "starting up". Both pass within
  * seconds, so the service retries with backoff for a configurable time, writing one line per wait, instead of
  * exiting on the first refused connection. Anything else (a wrong password, a missing database) is not
- * going to pass by waiting and fails at once.
+ * going to pass by waiting and fails at once. The service runs it before serving; the {@code migrate} command
+ * ({@link MigrateCommand}) runs the same steps and exits.
  */
 public final class DatabaseStartup {
 
@@ -74,7 +75,7 @@ public final class DatabaseStartup {
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    throw new IllegalStateException("database " + target() + " not reachable after "
+                    throw new Unreachable("database " + target() + " not reachable after "
                             + patience.toSeconds() + " s (DB_STARTUP_TIMEOUT): " + reason(e), e);
                 }
                 Duration wait = delay.compareTo(Duration.ofNanos(remaining)) < 0 ? delay : Duration.ofNanos(remaining);
@@ -98,6 +99,14 @@ public final class DatabaseStartup {
                 .anyMatch(state -> state.startsWith("08") || state.equals("57P03"));
     }
 
+    /**
+     * Why {@link #await} failed, in one line: the database (host, port and name, never the URL's parameters) and
+     * the innermost SQL failure, whose server detail the connection properties keep out (logServerErrorDetail).
+     */
+    public static String failure(DataSourceFactory factory, Throwable e) {
+        return e instanceof Unreachable ? e.getMessage() : "database " + target(factory) + ": " + reason(e);
+    }
+
     /** The innermost SQL failure, in one line: its state and message. */
     private static String reason(Throwable e) {
         SQLException innermost = Stream.iterate(e, Objects::nonNull, Throwable::getCause)
@@ -107,8 +116,12 @@ public final class DatabaseStartup {
         return message.lines().findFirst().orElse("");
     }
 
-    /** Host, port and database of the JDBC URL; never its parameters, which could carry a password. */
     private String target() {
+        return target(factory);
+    }
+
+    /** Host, port and database of the JDBC URL; never its parameters, which could carry a password. */
+    private static String target(DataSourceFactory factory) {
         URI uri = URI.create(factory.getUrl().replaceFirst("^jdbc:", ""));
         return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort()) + uri.getPath();
     }
@@ -119,6 +132,13 @@ public final class DatabaseStartup {
         properties.setProperty("user", Objects.requireNonNullElse(factory.getUser(), ""));
         properties.setProperty("password", Objects.requireNonNullElse(factory.getPassword(), ""));
         return properties;
+    }
+
+    /** The database still refused connections when the wait was over; the message says so in one line. */
+    private static final class Unreachable extends IllegalStateException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @FunctionalInterface

@@ -39,7 +39,7 @@ public final class LogSafety {
             }
             for (Appender<ILoggingEvent> appender : appenders) {
                 if (!(appender instanceof EscapingAppender)) {
-                    EscapingAppender escaping = new EscapingAppender(appender);
+                    EscapingAppender escaping = EscapingAppender.of(appender);
                     escaping.setContext(context);
                     escaping.start();
                     logger.detachAppender(appender);

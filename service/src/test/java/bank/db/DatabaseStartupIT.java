@@ -6,13 +6,9 @@ import bank.testing.Await;
 import bank.testing.ServiceProcess;
 import bank.testing.TcpProxy;
 import bank.testing.TestDatabase;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +39,7 @@ class DatabaseStartupIT {
                     return service.healthy();
                 });
 
-                assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(changesets());
+                assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(TestDatabase.changesets());
                 List<String> waits = waits(service);
                 assertThat(waits).allSatisfy(line -> assertThat(line).contains("WARN", "127.0.0.1", "retrying"));
                 assertThat(service.output()).as("no stack trace for a wait").doesNotContain("\tat ");
@@ -75,20 +71,9 @@ class DatabaseStartupIT {
                 return first.healthy() && second.healthy();
             });
 
-            assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(changesets());
-            assertThat(database.queryLong("SELECT count(DISTINCT id) FROM databasechangelog")).isEqualTo(changesets());
+            assertThat(database.queryLong("SELECT count(*) FROM databasechangelog")).isEqualTo(TestDatabase.changesets());
+            assertThat(database.queryLong("SELECT count(DISTINCT id) FROM databasechangelog")).isEqualTo(TestDatabase.changesets());
             assertThat(database.queryLong("SELECT count(*) FROM databasechangeloglock WHERE locked")).isZero();
-        }
-    }
-
-    /** The changesets of the migrations (src/main/resources/db/*.sql), each of which must be applied once. */
-    private static long changesets() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db"))) {
-            long count = 0;
-            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
-                count += Files.readAllLines(file).stream().filter(line -> line.startsWith("--changeset ")).count();
-            }
-            return count;
         }
     }
 

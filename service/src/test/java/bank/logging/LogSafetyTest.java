@@ -3,13 +3,18 @@ package bank.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.dropwizard.logback.AsyncAppenderBaseProxy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -65,6 +70,28 @@ class LogSafetyTest {
         assertThat(text).doesNotContain("secret", "\u001b", "\u2028");
         // Stack frames still print one per line.
         assertThat(text.lines().filter(line -> line.startsWith("\tat "))).isNotEmpty();
+    }
+
+    /**
+     * When logging stops (at the end of a command such as {@code migrate}), Dropwizard drains the queues of the
+     * asynchronous appenders it finds on the root logger; behind the escaping wrapper, it must still find them.
+     */
+    @Test
+    void anAsynchronousAppenderCanStillBeDrainedWhenLoggingStops() {
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        AsyncAppender queue = new AsyncAppender();
+        queue.setContext(context);
+        queue.setName("async-console");
+        queue.start();
+        root.addAppender(queue);
+
+        LogSafety.apply(context);
+
+        List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
+        root.iteratorForAppenders().forEachRemaining(appenders::add);
+        assertThat(appenders).allMatch(EscapingAppender.class::isInstance);
+        assertThat(appenders).filteredOn(AsyncAppenderBaseProxy.class::isInstance).singleElement()
+                .satisfies(wrapper -> assertThat(((AsyncAppenderBaseProxy<?>) wrapper).getAppender()).isSameAs(queue));
     }
 
     @Test

@@ -55,8 +55,13 @@ public final class ServiceProcess implements AutoCloseable {
      * @param environment further variables of config.yml, such as {@code DB_STARTUP_TIMEOUT}
      */
     public static ServiceProcess start(String name, String databaseUrl, Map<String, String> environment) {
+        return run(name, "server", databaseUrl, environment);
+    }
+
+    /** Another command of the jar with config.yml ({@code migrate}, say), configured as the server is. */
+    public static ServiceProcess run(String name, String command, String databaseUrl, Map<String, String> environment) {
         return start(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "server", "config.yml"), databaseUrl, environment);
+                "-jar", JAR.toString(), command, "config.yml"), databaseUrl, environment);
     }
 
     /** As {@link #start(String, String, Map)}, with a command line of its own (which must run the same jar). */

@@ -9,6 +9,8 @@ import io.dropwizard.db.ManagedDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -71,6 +74,17 @@ public final class TestDatabase implements AutoCloseable {
             Database.migrate(dataSource);
         } finally {
             dataSource.stop();
+        }
+    }
+
+    /** The changesets of the migrations (src/main/resources/db/*.sql), each of which must be applied once. */
+    public static long changesets() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db"))) {
+            long count = 0;
+            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
+                count += Files.readAllLines(file).stream().filter(line -> line.startsWith("--changeset ")).count();
+            }
+            return count;
         }
     }
 

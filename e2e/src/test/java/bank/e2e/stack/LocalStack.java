@@ -36,8 +36,8 @@ import org.yaml.snakeyaml.Yaml;
  * The compose stack, run as local processes with real binaries wherever they exist here:
  * <ul>
  *   <li>the service jar under the real OpenTelemetry Java agent and the bank's agent extension, with the
- *       environment of the compose {@code api} service, and the traffic generator as the {@code traffic}
- *       service runs it;</li>
+ *       environment of the compose {@code api} service, after the schema migration run to completion as the
+ *       {@code api-migrate} service runs it, and the traffic generator as the {@code traffic} service runs it;</li>
  *   <li>the ocb-built Collector with the repository's otel-collector.yaml;</li>
  *   <li>Prometheus with the repository's prometheus.yml and rules, and the flags compose gives it;</li>
  *   <li>postgres_exporter with the environment compose gives it;</li>
@@ -62,6 +62,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Set<String> DEVELOPER_OVERRIDES = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD",
             "LOKI_URL", "TEMPO_OTLP_HTTP_ENDPOINT");
     private static final int KEPT_RUNS = 10;
+    /** Where the image has service/config.yml (service/Dockerfile), as compose commands name it. */
+    private static final String IMAGE_CONFIG = "/app/config.yml";
     /** Compose services the e2e suite plays with stand-ins that decode their wire formats but serve no metrics. */
     private static final Set<String> STAND_INS = Set.of("tempo", "loki");
     private static LocalStack instance;
@@ -109,7 +111,8 @@ public final class LocalStack implements AutoCloseable {
                     "//" + Database.HOST_PORT + "/bank_e2e_" + runId);
             databaseUser = Database.USER;
             databasePassword = Database.PASSWORD;
-            running = Set.of("api", "traffic", "otel-collector", "prometheus", "postgres-exporter", "postgres", "tempo", "loki");
+            running = Set.of("api-migrate", "api", "traffic", "otel-collector", "prometheus", "postgres-exporter", "postgres",
+                    "tempo", "loki");
         } else {
             work = Files.createDirectories(Path.of(System.getProperty("user.home"), ".cache/observable-bank/local-stack"));
             logs = runLogs(work.resolve("logs"));
@@ -120,8 +123,8 @@ public final class LocalStack implements AutoCloseable {
             databaseUser = override("DATABASE_USER", api.get("DATABASE_USER"));
             databasePassword = override("DATABASE_PASSWORD", api.get("DATABASE_PASSWORD"));
             running = withTraffic
-                    ? Set.of("api", "traffic", "otel-collector", "prometheus", "postgres-exporter", "postgres")
-                    : Set.of("api", "otel-collector", "prometheus", "postgres-exporter", "postgres");
+                    ? Set.of("api-migrate", "api", "traffic", "otel-collector", "prometheus", "postgres-exporter", "postgres")
+                    : Set.of("api-migrate", "api", "otel-collector", "prometheus", "postgres-exporter", "postgres");
         }
     }
 
@@ -200,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
         }
         startCollector();
         start(startPrometheus(prometheusDir), "prometheus", 9090, "/-/ready");
+        migrate();
         start(startService(), "api", 8081, "/healthcheck");
         serviceHealthyAt = Instant.now();
         if (withTraffic) {
@@ -355,6 +359,31 @@ public final class LocalStack implements AutoCloseable {
             return targets.isEmpty();
         });
         return !staticConfigs.isEmpty();
+    }
+
+    /**
+     * The compose api-migrate service's command, with its environment on the stack's database, run to completion:
+     * compose starts the api only once it has exited with 0 (service_completed_successfully).
+     */
+    private void migrate() {
+        List<String> arguments = new ArrayList<>();
+        for (String argument : Repository.composeCommand("api-migrate")) {
+            arguments.add(argument.equals(IMAGE_CONFIG) ? root.resolve("service/config.yml").toString() : argument);
+        }
+        Map<String, String> env = composeEnvironment("api-migrate");
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("DATABASE_USER", databaseUser);
+        env.put("DATABASE_PASSWORD", databasePassword);
+        say("migrating the schema (" + String.join(" ", arguments) + ")");
+        ManagedProcess migration = ManagedProcess.start("api-migrate", java(arguments.toArray(String[]::new)), env, root, logs);
+        started.add(migration);
+        int status = migration.awaitExit(START_TIMEOUT);
+        if (status != 0) {
+            migration.close();
+            throw new IllegalStateException("api-migrate (" + String.join(" ", arguments) + ") "
+                    + (status < 0 ? "was still running after " + START_TIMEOUT.toMinutes() + " min" : "exited with " + status)
+                    + ", so the api does not start; log:\n" + migration.tail());
+        }
     }
 
     private ManagedProcess startService() {

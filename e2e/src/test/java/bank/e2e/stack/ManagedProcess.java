@@ -57,6 +57,16 @@ public final class ManagedProcess implements AutoCloseable {
         return this;
     }
 
+    /** Waits for a program that runs to completion, and returns its exit status; -1 if it is still running. */
+    public int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+    }
+
     public String name() {
         return name;
     }

@@ -45,6 +45,7 @@ class ComposeWiringTest {
             "postgres", Set.of(5432),
             "postgres-exporter", Set.of(9187),
             "api", Set.of(8080, 8081),
+            "api-migrate", Set.of(),
             "traffic", Set.of(),
             "prometheus", Set.of(9090),
             "alertmanager", Set.of(9093),
@@ -311,7 +312,8 @@ class ComposeWiringTest {
                     return;
                 }
                 String condition = String.valueOf(map(spec).get("condition"));
-                String expected = hasHealthCheck(target) ? "service_healthy" : "service_started";
+                String expected = isOneShot(target) ? "service_completed_successfully"
+                        : hasHealthCheck(target) ? "service_healthy" : "service_started";
                 if (!condition.equals(expected)) {
                     problems.add("docker-compose.yml: service " + service + " waits for " + dependency
                             + " with " + condition + ", expected " + expected);
@@ -319,6 +321,49 @@ class ComposeWiringTest {
             });
         });
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The schema is migrated once, by api-migrate, before the API starts: the same image and build as api running
+     * the service's {@code migrate} command with the config file the API reads, against the same database with
+     * the same credentials; api waits for it to exit with 0, and does not migrate on start itself.
+     */
+    @Test
+    void apiMigrateMigratesTheApisDatabaseOnceBeforeTheApiStarts() throws IOException {
+        Map<String, Object> api = services.get("api");
+        Map<String, Object> migrate = services.get("api-migrate");
+        assertThat(migrate).as("service api-migrate in docker-compose.yml").isNotEmpty();
+
+        assertThat(migrate.get("build")).as("api-migrate's build").isEqualTo(api.get("build"));
+        assertThat(migrate.get("image")).as("api-migrate's image").isEqualTo(api.get("image"));
+        List<String> serverCommand = imageCommand();
+        assertThat(serverCommand).as("the image's CMD, which api runs").hasSize(2).first().isEqualTo("server");
+        assertThat(list(migrate.get("command")).stream().map(String::valueOf).toList())
+                .as("api-migrate's command: migrate, with the API's config file")
+                .containsExactly("migrate", serverCommand.get(1));
+        assertThat(isOneShot(migrate)).as("api-migrate has restart: \"no\"").isTrue();
+        assertThat(hasHealthCheck(migrate)).as("api-migrate's health check (the image's asks a port it never opens)")
+                .isFalse();
+        assertThat(map(map(migrate.get("depends_on")).get("postgres")).get("condition")).isEqualTo("service_healthy");
+
+        Map<String, Object> apiEnvironment = map(api.get("environment"));
+        Map<String, Object> migrateEnvironment = map(migrate.get("environment"));
+        for (String variable : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "DB_STARTUP_TIMEOUT")) {
+            assertThat(migrateEnvironment.get(variable)).as("api-migrate's %s, against api's", variable)
+                    .isEqualTo(apiEnvironment.get(variable));
+        }
+        assertThat(apiEnvironment.get("DATABASE_URL")).as("api's DATABASE_URL").isNotNull();
+        // Its telemetry, if any, must not pass for the API's own.
+        boolean agentOff = "false".equals(String.valueOf(migrateEnvironment.get("OTEL_JAVAAGENT_ENABLED")))
+                || "true".equals(String.valueOf(migrateEnvironment.get("OTEL_SDK_DISABLED")));
+        assertThat(agentOff || !String.valueOf(apiEnvironment.get("OTEL_SERVICE_NAME"))
+                .equals(String.valueOf(migrateEnvironment.get("OTEL_SERVICE_NAME"))))
+                .as("api-migrate has its telemetry off or a service name of its own").isTrue();
+
+        assertThat(String.valueOf(apiEnvironment.get("DB_MIGRATE_ON_START"))).as("api's DB_MIGRATE_ON_START")
+                .isEqualTo("false");
+        assertThat(map(map(api.get("depends_on")).get("api-migrate")).get("condition"))
+                .as("api waits for api-migrate").isEqualTo("service_completed_successfully");
     }
 
     @Test
@@ -346,6 +391,19 @@ class ComposeWiringTest {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /** A job that runs to completion once per start of the stack, never restarted. */
+    private static boolean isOneShot(Map<String, Object> service) {
+        return "no".equals(String.valueOf(service.get("restart")));
+    }
+
+    /** The CMD of service/Dockerfile's runtime stage, in its exec form. */
+    private static List<String> imageCommand() throws IOException {
+        String cmd = Files.readAllLines(ROOT.resolve("service/Dockerfile")).stream()
+                .filter(line -> line.startsWith("CMD ")).reduce((first, last) -> last).orElseThrow();
+        Object parsed = new Yaml().load(cmd.substring("CMD ".length()));
+        return list(parsed).stream().map(String::valueOf).toList();
     }
 
     private static boolean hasHealthCheck(Map<String, Object> service) {

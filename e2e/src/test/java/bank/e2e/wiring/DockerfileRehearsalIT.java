@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A rehearsal of service/Dockerfile without a container engine: its build stage's COPY and RUN instructions
  * are carried out in a scratch directory, with the build context filtered by .dockerignore as Docker filters
  * it, {@code mvn} played by the repository's Maven wrapper and a Maven repository of its own (the image's
- * starts empty too). The runtime stage's COPY sources and the files its ENTRYPOINT names must then exist.
+ * starts empty too). The runtime stage's COPY sources and the files its ENTRYPOINT names must then exist, and so
+ * must those named by the command of each compose service built from it (api-migrate's config file, say).
  * It catches what only an image build would otherwise show: a build step that cannot work, a file the
  * context leaves out, an output the runtime stage expects under another name.
  */
@@ -42,10 +43,15 @@ class DockerfileRehearsalIT {
 
     @Test
     void theImageBuildsAndHoldsWhatItsEntrypointRuns(@TempDir Path scratch) throws IOException {
-        for (String service : List.of("api", "traffic")) {
+        List<String> composeCommands = new ArrayList<>();
+        for (String service : List.of("api", "api-migrate", "traffic")) {
             assertThat(Repository.composeService(service).get("build"))
                     .as("compose builds %s from the repository root with service/Dockerfile", service)
                     .isEqualTo(Map.of("context", ".", "dockerfile", "service/Dockerfile"));
+            Object command = Repository.composeService(service).get("command");
+            if (command != null) {
+                composeCommands.add(String.join(" ", Repository.composeCommand(service)));
+            }
         }
         List<List<Instruction>> stages = stages(Files.readString(DOCKERFILE));
         assertThat(stages).as("a build stage and a runtime stage").hasSize(2);
@@ -76,7 +82,7 @@ class DockerfileRehearsalIT {
             }
         }
         String commandLine = stages.get(1).stream().filter(i -> i.keyword().equals("ENTRYPOINT") || i.keyword().equals("CMD"))
-                .map(Instruction::arguments).collect(Collectors.joining(" "));
+                .map(Instruction::arguments).collect(Collectors.joining(" ")) + " " + String.join(" ", composeCommands);
         Matcher files = Pattern.compile("/app/[\\w./-]+").matcher(commandLine);
         int named = 0;
         for (; files.find(); named++) {
@@ -88,7 +94,7 @@ class DockerfileRehearsalIT {
             assertThat(origin).as("a COPY in the runtime stage provides " + file).isNotNull();
             assertThat(origin).as(file + " in the image").isRegularFile();
         }
-        assertThat(named).as("files named by ENTRYPOINT and CMD").isGreaterThanOrEqualTo(4);
+        assertThat(named).as("files named by ENTRYPOINT, CMD and the compose commands").isGreaterThanOrEqualTo(4);
     }
 
     /** Instructions grouped by stage, with line continuations joined. */
