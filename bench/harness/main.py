@@ -232,7 +232,7 @@ class Run:
         env = dict(stack.base_environment(), DATABASE_URL=self.postgres.jdbc_url(database), DATABASE_USER="bank",
                    DATABASE_PASSWORD="bank")
         with open(os.path.join(self.logs, f"migrate-{database}.log"), "w") as out:
-            subprocess.run(["java", "-jar", os.path.join(ROOT, "service/target/bank-service.jar"), "db", "migrate",
+            subprocess.run(["java", "-jar", os.path.join(ROOT, "service/target/bank-service.jar"), "migrate",
                             os.path.join(ROOT, "service/config.yml")], env=env, cwd=ROOT, stdout=out,
                            stderr=subprocess.STDOUT, check=True, timeout=600)
         migrated = watch.seconds()
