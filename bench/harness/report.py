@@ -103,9 +103,13 @@ def render(r):
         w("> **Smoke run (`--quick`):** one round, short warm-up and windows. Use it to check the harness, "
           "not to judge a target.\n")
     if shared:
+        by_phase = "; ".join(
+            f"{phase} phase: median {statistics.median(v):.0%}, max {max(v):.0%}" for phase in
+            _ordered(r["measurements"], "phase")
+            for v in [_values([x for x in r["measurements"] if x["phase"] == phase], "others_busy")] if v)
         w(f"> **The machine was shared.** Processes outside the benchmark used "
           f"{statistics.median(others):.0%} of the machine's CPU in the median window and "
-          f"up to {max(others):.0%}; the 1-minute load average was {min(loads):.1f}–{max(loads):.1f} on "
+          f"up to {max(others):.0%} ({by_phase}); the 1-minute load average was {min(loads):.1f}–{max(loads):.1f} on "
           f"{r['machine']['cores']} cores. Absolute numbers are noisy; the ratios, measured side by side within "
           f"each round, less so. A clean run on a quiet machine is still to be made.\n")
 
@@ -148,8 +152,8 @@ def render(r):
     jvm = [(config, x["jvm_warmup"][config]) for x in r["rounds"] for config in x.get("jvm_warmup", {})]
     if jvm:
         capped = sum(1 for _, w_ in jvm if not w_["converged"])
-        w(f"| JVM warm-up | after every start, mixed load (every scenario at random) at {s['connections'][0]} "
-          f"connections until {s.get('steady_windows', 2)} windows in a row are flat, at most "
+        w(f"| JVM warm-up | after every start, mixed load (every scenario at random) on one connection until "
+          f"{s.get('steady_windows', 2)} windows in a row are flat with the JIT at most 10 % of the CPU, at most "
           f"{s.get('jvm_warmup_cap')} s: "
           + ", ".join(f"{config} {_fmt([w_['seconds'] for c, w_ in jvm if c == config], 0, ' s')}"
                       for config in _ordered([{"config": c} for c, _ in jvm], "config"))
@@ -337,7 +341,7 @@ def render(r):
     w("|---|---|---|---|---|---|")
     rounds = [x for x in r["rounds"] if x["phase"] == "main"]
     for config in ("A", "B"):
-        starts = [x["startup_seconds"][config] for x in rounds if config in x["startup_seconds"]]
+        starts = [x["startup_seconds"][config] for x in rounds if config in x.get("startup_seconds", {})]
         mem = [x["memory"][config] for x in rounds if config in x.get("memory", {})]
         if starts:
             w(f"| {config} | {_fmt(starts, 2)} | {_fmt([x['VmHWM'] / 1024 for x in mem], 0)} | "
