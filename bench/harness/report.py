@@ -20,6 +20,7 @@ THREAD_KINDS = [
     ("GC and VM", r"^(VM Thread|GC Thread|VM Periodic Tas|Service Thread|Monitor Deflati)"),
     ("span export", r"^BatchSpanProces"),
     ("metric export", r"^PeriodicMetricR"),
+    ("OTLP sender", r"(?i)^(okhttp|okio)"),  # the agent's exporters hand their requests to OkHttp's threads
     ("log shipping", r"(?i)loki"),
     ("console log", r"^AsyncAppender"),
 ]
@@ -230,8 +231,8 @@ def render(r):
         w("## Where the service's CPU goes, by thread\n")
         w(f"Service CPU per request (ms) at {s['connections'][0]} connections, by the threads that spent it (their "
           "names tell: Jetty's request threads, the JIT compilers, the serial collector in the VM thread, the agent's "
-          "span and metric exporters, loki4j, the console appender), medians over rounds. The request threads also "
-          "run the agent's instrumentation, so B − A there is the instrumentation and the making of spans; every "
+          "span and metric exporters and the OkHttp threads that send their requests, loki4j, the console "
+          "appender), medians over rounds. The request threads also run the agent's instrumentation, so B − A there is the instrumentation and the making of spans; every "
           "other column is work that happens beside the requests. Threads that ended during a window are missing.\n")
         w("| scenario | config | " + " | ".join(kinds) + " |")
         w("|---|---|" + "---|" * len(kinds))
