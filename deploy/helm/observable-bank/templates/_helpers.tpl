@@ -45,10 +45,37 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/*
+Who migrates the schema: database.migrations, unless the deprecated database.migrateOnStart is set, which keeps
+its old meaning (true: the api container on start; false: nothing in the chart).
+*/}}
+{{- define "observable-bank.migrations" -}}
+{{- if hasKey .Values.database "migrateOnStart" }}
+{{- ternary "onStart" "none" .Values.database.migrateOnStart }}
+{{- else }}
+{{- .Values.database.migrations }}
+{{- end }}
+{{- end }}
+
+{{/* The database credentials, from the existing Secret: for the api container and the migration alike. */}}
+{{- define "observable-bank.databaseCredentials" -}}
+{{- $secret := required "database.existingSecret is required: a Secret with the database user and password" .Values.database.existingSecret -}}
+- name: DATABASE_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .Values.database.userKey }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .Values.database.passwordKey }}
+{{- end }}
+
 {{/* The ConfigMap's data; its checksum is a pod annotation, so a change rolls the pods. */}}
 {{- define "observable-bank.configData" -}}
 DATABASE_URL: {{ required "database.url is required (a JDBC URL; see deploy/values-cnpg.yaml)" .Values.database.url | quote }}
-DB_MIGRATE_ON_START: {{ .Values.database.migrateOnStart | quote }}
+DB_MIGRATE_ON_START: {{ eq (include "observable-bank.migrations" .) "onStart" | quote }}
 DB_STARTUP_TIMEOUT: {{ .Values.database.startupTimeout | quote }}
 DEPLOYMENT_ENVIRONMENT: {{ .Values.deploymentEnvironment | quote }}
 PORT: {{ .Values.service.port | quote }}
