@@ -264,7 +264,7 @@ def render(r):
                   f"{diff('service_cpu_ms')} | {diff('p99_ms')} |")
         w("\n| variant | RSS after load MiB | against its base | heap after GC MiB | heap committed MiB |")
         w("|---|---|---|---|---|")
-        for name in [base for base in ("A", "B")] + [v[0].strip() for v in variants]:
+        for name in ["A", "B"] + [v[0].strip() for v in variants]:
             mem = [x["memory"][name] for x in r["rounds"] if x["phase"] == "main" and name in x.get("memory", {})
                    and any(v[0].strip() in x["memory"] for v in variants)]
             if not mem:
