@@ -167,20 +167,17 @@ class DashboardQueriesIT {
         List<JsonNode> labelled = expressions.stream().filter(q -> !requiredLabels(q).isEmpty()).toList();
         PrometheusClient prometheus = stack.prometheus();
         Map<JsonNode, JsonNode> results = new LinkedHashMap<>();
-        try {
-            Await.untilTrue("every labelled query that can have data to return series", Duration.ofSeconds(120), () -> {
-                for (JsonNode query : labelled) {
-                    JsonNode result = results.get(query);
-                    if (result == null || result.isEmpty()) {
-                        results.put(query, prometheus.query(query.path("valueExpr").asText(query.path("expr").asText())));
-                    }
+        // The queries still without series when time runs out are reported below.
+        Await.untilTrueOrTimeout("labelled queries that can have data to return series", Duration.ofSeconds(120), () -> {
+            for (JsonNode query : labelled) {
+                JsonNode result = results.get(query);
+                if (result == null || result.isEmpty()) {
+                    results.put(query, prometheus.query(query.path("valueExpr").asText(query.path("expr").asText())));
                 }
-                return labelled.stream().allMatch(q -> !results.get(q).isEmpty() || reason(q.path("expr").asText()) != null
-                        || q.path("source").asText().equals("rule"));
-            });
-        } catch (AssertionError timedOut) {
-            // The queries still without series are reported below.
-        }
+            }
+            return labelled.stream().allMatch(q -> !results.get(q).isEmpty() || reason(q.path("expr").asText()) != null
+                    || q.path("source").asText().equals("rule"));
+        });
 
         List<String> problems = new ArrayList<>();
         Map<String, int[]> perSource = new TreeMap<>();
@@ -239,15 +236,12 @@ class DashboardQueriesIT {
         PrometheusClient prometheus = stack.prometheus();
         Map<String, String> results = new LinkedHashMap<>();
         queries.forEach(q -> results.put(q.path("expr").asText(), "empty"));
-        try {
-            Await.untilTrue("every query that can have data to have it", Duration.ofSeconds(120), () -> {
-                results.replaceAll((expr, result) ->
-                        result.equals("data") || hasNumbers(prometheus.query(expr)) ? "data" : "empty");
-                return results.entrySet().stream().allMatch(e -> e.getValue().equals("data") || reason(e.getKey()) != null);
-            });
-        } catch (AssertionError timedOut) {
-            // Reported below, query by query.
-        }
+        // Reported below, query by query.
+        Await.untilTrueOrTimeout("every query that can have data to have it", Duration.ofSeconds(120), () -> {
+            results.replaceAll((expr, result) ->
+                    result.equals("data") || hasNumbers(prometheus.query(expr)) ? "data" : "empty");
+            return results.entrySet().stream().allMatch(e -> e.getValue().equals("data") || reason(e.getKey()) != null);
+        });
         return results;
     }
 

@@ -46,13 +46,10 @@ class SignalTableIT {
         List<Row> rows = rows(Files.readString(Repository.file("docs/observability.md")));
         assertThat(rows).as("rows of the metrics table in docs/observability.md").hasSizeGreaterThan(5);
 
-        // Series appear as the traffic reaches each endpoint: check again until the table holds or time runs out.
-        try {
-            Await.untilTrue("every label of the table on the live series", Duration.ofSeconds(90),
-                    () -> check(prometheus, rows, new StringBuilder()).isEmpty());
-        } catch (AssertionError timedOut) {
-            // What is still missing is reported below.
-        }
+        // Series appear as the traffic reaches each endpoint: check again until the table holds or time runs out;
+        // what is still missing then is reported below.
+        Await.untilTrueOrTimeout("every label of the table on the live series", Duration.ofSeconds(90),
+                () -> check(prometheus, rows, new StringBuilder()).isEmpty());
         StringBuilder report = new StringBuilder();
         List<String> problems = check(prometheus, rows, report);
         Report.section("docs/observability.md metrics table against the live series", report.toString());

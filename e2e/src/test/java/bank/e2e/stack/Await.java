@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Waits for a condition by polling it; the test never sleeps for a fixed time. */
 public final class Await {
@@ -28,5 +29,20 @@ public final class Await {
 
     public static void untilTrue(String what, Duration timeout, Supplier<Boolean> condition) {
         until(what, timeout, () -> condition.get() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /**
+     * For a check that reports for itself, query by query, what is still missing once time runs out: waits like
+     * {@link #untilTrue} but returns instead of throwing.
+     *
+     * @return whether the condition held within the timeout
+     */
+    public static boolean untilTrueOrTimeout(String what, Duration timeout, Supplier<Boolean> condition) {
+        try {
+            untilTrue(what, timeout, condition);
+            return true;
+        } catch (ConditionTimeoutException timedOut) {
+            return false;
+        }
     }
 }
