@@ -3,6 +3,7 @@ package bank.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bank.e2e.stack.Await;
+import bank.e2e.stack.BankClient;
 import bank.e2e.stack.Command;
 import bank.e2e.stack.LocalStack;
 import bank.e2e.stack.PrometheusClient;
@@ -12,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,33 @@ class DashboardQueriesIT {
         expressions = new ArrayList<>();
         JSON.readTree(emitted.toFile()).forEach(expressions::add);
         assertThat(expressions).hasSizeGreaterThan(50);
+        failOneStatement();
+    }
+
+    /**
+     * The database dashboard's "Failed queries by error type" has data only once a statement has failed, and no
+     * request of the steady traffic makes one fail. So one is made to, as it would in production: a credit to an
+     * account whose row another session holds locked for longer than the service's lock_timeout (3 s,
+     * service/config.yml). Its statement ends with SQLSTATE 55P03, and the client gets a 503 it may retry.
+     */
+    private static void failOneStatement() throws SQLException {
+        BankClient api = new BankClient(stack::api, stack.apiKey());
+        String account = api.post("/v1/accounts", "{\"firstName\":\"Row\",\"lastName\":\"Lock\"}").expect(201).text("id");
+        try (Connection holder = stack.databaseConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM accounts WHERE id = ?::uuid FOR UPDATE")) {
+                lock.setString(1, account);
+                assertThat(lock.executeQuery().next()).isTrue();
+            }
+            BankClient.Reply credit = api.post("/v1/accounts/" + account + "/transactions",
+                    "{\"type\":\"CREDIT\",\"amount\":100}", "Idempotency-Key", "row-lock-" + UUID.randomUUID());
+            assertThat(credit.status()).as("a credit that waited out the lock timeout; body: %s", credit.body())
+                    .isEqualTo(503);
+            assertThat(credit.header("Content-Type")).startsWith("application/problem+json");
+            holder.rollback();
+        }
+        assertThat(api.get("/v1/accounts/" + account).expect(200).json().path("balance").asLong())
+                .as("the balance after the refused credit").isZero();
     }
 
     @Test
