@@ -220,7 +220,7 @@ A_VARIANTS = {
     "A-shared-limit": {"API_RATE_LIMIT_STORE": "database"},
 }
 VARIANT_ENVIRONMENT = {**A_VARIANTS, **B_VARIANTS}
-# JVM flags of a variant, added after the JVM's own (bench/run --variant).
+# JVM flags of a variant, added after the Dockerfile's (bench/run --variant).
 VARIANT_FLAGS = {}
 
 
@@ -286,7 +286,11 @@ class Service:
         # Listen on loopback only, as compose publishes on 127.0.0.1; config.yml listens everywhere, as a
         # container must.
         java, rest = java or command[0], command[1:]
-        self.command = [java, *VARIANT_FLAGS.get(config, ()), *jvm_flags, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
+        # A variant's flags go after the Dockerfile's, just before -jar: of a flag given twice the JVM keeps the
+        # last, so a variant's -Xmx128m must follow the image's -Xmx256m to take effect.
+        main = rest.index("-jar") if "-jar" in rest else len(rest)
+        rest = rest[:main] + list(VARIANT_FLAGS.get(config, ())) + rest[main:]
+        self.command = [java, *jvm_flags, "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
                         "-Ddw.server.adminConnectors[0].bindHost=127.0.0.1"] + rest
         self.env = env
         self.logs = logs
