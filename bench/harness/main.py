@@ -33,6 +33,14 @@ SERVICES = list(stack.A_VARIANTS) + list(stack.B_VARIANTS)
 START_SECONDS = 15
 GROWTH_SEED_SECONDS = 120
 BUILD_SECONDS = 120
+
+
+def cache_config(config):
+    """The configuration whose AOT cache a service starts with. A variant with JVM flags records its own: the JVM
+    refuses a cache recorded under other flags (compact object headers, say) and would run without one."""
+    return config if stack.VARIANT_FLAGS.get(config) else config.split("-", 1)[0]
+
+
 # Start-up phase: (label, Java major or None for the Dockerfile's, configuration, with the AOT cache).
 STARTUP_VARIANTS = [
     ("Java 17", "17", "A", False), ("Java 17", "17", "B", False),
@@ -284,7 +292,7 @@ class Run:
             starts += len(services)
             jvm_warmups += len(services)
             if a.aot_cache:
-                caches |= {c.split("-", 1)[0] for c in services}
+                caches |= {cache_config(c) for c in services}
             for round_no in range(1, rounds + 1):
                 if phase == "main":
                     starts += len([v for v in STARTUP_VARIANTS if v[2] in startup])
@@ -328,11 +336,12 @@ class Run:
         return max(floor, min(most or a.warmup_cap, floor + weight * spare / shares))
 
     def start_services(self, phase, configs, database):
-        """Starts each service of the phase, with the AOT cache of its base configuration (A or B) unless
-        --no-aot-cache: the image's entrypoint starts the service with one (recorded from the small database)."""
+        """Starts each service of the phase with an AOT cache unless --no-aot-cache, as the image's entrypoint starts
+        the service with one (recorded from the small database): that of its base configuration (A or B), or its
+        own for a variant with JVM flags."""
         record = {"startup_seconds": {}, "jvm_warmup": {}}
         for config in configs:
-            flags = [f"-XX:AOTCache={self.cache(config.split('-', 1)[0], 'bank')}"] if self.args.aot_cache else []
+            flags = [f"-XX:AOTCache={self.cache(cache_config(config), 'bank')}"] if self.args.aot_cache else []
             service = stack.Service(config, ROOT, self.command, self.compose_env, self.postgres.jdbc_url(database),
                                     self.api_key, self.logs, jvm_flags=flags)
             seconds = service.start(phase)
