@@ -21,6 +21,7 @@ import bank.ledger.HistoryAliasResource;
 import bank.ledger.LedgerAudit;
 import bank.ledger.LedgerService;
 import bank.ledger.TransactionResource;
+import bank.logging.LogDrain;
 import bank.logging.LogSafety;
 import bank.simulate.SimulateCommand;
 import bank.telemetry.AdminRoutes;
@@ -44,6 +45,13 @@ public class BankApplication extends Application<BankConfiguration> {
 
     public static void main(String[] args) throws Exception {
         new BankApplication().run(args);
+    }
+
+    /** A command failed (the server's start, a migration) and has logged why: that line is written before the exit. */
+    @Override
+    protected void onFatalError(Throwable t) {
+        LogDrain.beforeExit();
+        super.onFatalError(t);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package bank.db;
 
+import bank.logging.LogDrain;
 import bank.logging.LogSafety;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.core.Configuration;
@@ -69,6 +70,7 @@ public class MigrateCommand<T extends Configuration> extends ConfiguredCommand<T
             dataSource.stop();
         }
         LOG.info("the database schema is up to date");
+        LogDrain.beforeExit();
     }
 
     /** The log already has the reason in one line; anything else (such as a configuration error) gets one here. */
