@@ -11,8 +11,12 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A TCP relay between the service and the real PostgreSQL that a test can cut: {@link #cut()} drops every open
@@ -30,12 +34,14 @@ public final class TcpProxy implements AutoCloseable {
         return thread;
     });
     private ServerSocket listener;
+    private Future<?> accepting;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
         this.listener = listen(FreePorts.take());
         this.port = listener.getLocalPort();
-        relays.execute(() -> accept(listener));
+        ServerSocket current = listener;
+        accepting = relays.submit(() -> accept(current));
     }
 
     /** A relay to the test PostgreSQL server ({@code TEST_DATABASE_URL}). */
@@ -61,6 +67,15 @@ public final class TcpProxy implements AutoCloseable {
     /** Closes every relayed connection and stops listening: new connections are refused. */
     public synchronized void cut() throws IOException {
         listener.close();
+        // A socket closed while a thread is blocked in its accept() keeps listening until that thread has left the
+        // call: restore() right after would find the port still taken ("Address already in use").
+        try {
+            accepting.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the relay did not stop accepting on port " + port, e);
+        }
         for (Socket socket : open) {
             socket.close();
         }
@@ -72,7 +87,7 @@ public final class TcpProxy implements AutoCloseable {
         if (listener.isClosed()) {
             listener = listen(port);
             ServerSocket current = listener;
-            relays.execute(() -> accept(current));
+            accepting = relays.submit(() -> accept(current));
         }
     }
 
