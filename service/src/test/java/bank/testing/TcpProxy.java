@@ -40,8 +40,7 @@ public final class TcpProxy implements AutoCloseable {
         this.target = target;
         this.listener = listen(FreePorts.take());
         this.port = listener.getLocalPort();
-        ServerSocket current = listener;
-        accepting = relays.submit(() -> accept(current));
+        startAccepting();
     }
 
     /** A relay to the test PostgreSQL server ({@code TEST_DATABASE_URL}). */
@@ -86,8 +85,7 @@ public final class TcpProxy implements AutoCloseable {
     public synchronized void restore() throws IOException {
         if (listener.isClosed()) {
             listener = listen(port);
-            ServerSocket current = listener;
-            accepting = relays.submit(() -> accept(current));
+            startAccepting();
         }
     }
 
@@ -95,6 +93,11 @@ public final class TcpProxy implements AutoCloseable {
     public void close() throws IOException {
         cut();
         relays.shutdownNow();
+    }
+
+    private void startAccepting() {
+        ServerSocket current = listener;
+        accepting = relays.submit(() -> accept(current));
     }
 
     private static ServerSocket listen(int port) throws IOException {
