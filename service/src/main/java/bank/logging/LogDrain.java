@@ -15,6 +15,10 @@ public final class LogDrain {
     }
 
     public static void beforeExit() {
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+        beforeExit((LoggerContext) LoggerFactory.getILoggerFactory());
+    }
+
+    static void beforeExit(LoggerContext context) {
+        context.stop();
     }
 }
