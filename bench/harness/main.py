@@ -17,7 +17,7 @@ import time
 import traceback
 import zipfile
 
-from . import load, report, stack, system
+from . import gclog, load, report, stack, system
 from .load import Data
 from .postgres import Postgres, bindir
 
@@ -500,8 +500,13 @@ class Run:
         run = self.runner(config, scenario, connections, data, database)
         warm = self.warm_up(run, pid=self.services[config].pid if config in self.services else None)
         self.left["measurements"] -= 1
+        service = self.services.get(config)
+        if service:
+            service.gc_log.read()  # the warm-up's pauses, left out
         before = self.snapshot(database, config)
+        started = time.time()
         result = run(self.args.duration)
+        ended = time.time()
         after = self.snapshot(database, config)
 
         elapsed = after["time"] - before["time"]
@@ -538,6 +543,8 @@ class Run:
             "others_busy": round(max(0.0, busy - ours) / (elapsed * cores), 3),
             "command": result.command,
         }
+        if service:
+            m["gc"] = gclog.summary(service.gc_log.read(), started, ended)
         if telemetry and config.startswith("B"):
             c = telemetry["counters"]
             m["spans"] = round(c.get("otelcol_receiver_accepted_spans_total", 0) / n, 3)
@@ -550,7 +557,8 @@ class Run:
                  + (f"service {m['service_cpu_ms']:.3f} ms/req, " if m["service_cpu_ms"] is not None else "")
                  + f"pg {m['postgres_cpu_ms']:.3f} ms/req, {m['statements']:.1f} stmts/req; warm-up "
                  f"{warm['seconds']:.0f}s{'' if warm['converged'] else ' (cap, not converged)'}; "
-                 f"others used {m['others_busy']:.0%} of the machine")
+                 + (_gc_text(m["gc"]) + "; " if m.get("gc") else "")
+                 + f"others used {m['others_busy']:.0%} of the machine")
 
     def write_raw(self, m, result, warm, db):
         name = f"{m['phase']}-r{m['round']}-{m['scenario']}-c{m['connections']}-{m['config']}.txt"
@@ -566,6 +574,10 @@ class Run:
             f"load average before: {' '.join(map(str, m['load_before']))}; after: "
             f"{' '.join(map(str, m['load_after']))}",
             f"machine busy {m['machine_busy']:.0%}, of which other processes {m['others_busy']:.0%}",
+        ]
+        if m.get("gc"):
+            lines.append(_gc_text(m["gc"]))
+        lines += [
             "",
             result.raw.strip(),
             "",
@@ -661,6 +673,14 @@ class Run:
         else:
             shutil.rmtree(os.path.join(self.workdir, "pgdata"), ignore_errors=True)
             self.say(f"logs of the processes kept in {self.logs}")
+
+
+def _gc_text(gc):
+    if not gc["pauses"]:
+        return "no GC pause"
+    return (f"GC {gc['per_second']:.1f} pauses/s, {gc['paused_share']:.1%} of the time paused, "
+            f"median {gc['median_ms']:.1f} ms, longest {gc['max_ms']:.1f} ms"
+            + (f", {gc['survivors_mib']:.1f} MiB surviving each" if gc["survivors_mib"] is not None else ""))
 
 
 def _jit_share(before, after):

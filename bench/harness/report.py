@@ -244,6 +244,29 @@ def render(r):
                     w(f"| {scenario} | {config} | " + " | ".join(cells) + " |")
         w("")
 
+    paused = [x for x in main if x.get("gc")]
+    if paused:
+        w("## The collector's pauses\n")
+        w("From each service's GC log (`-Xlog:gc,gc+heap`), the pauses that ended within the measured window, "
+          "medians over rounds. A pause stops every request thread, and a request that meets one waits for it: "
+          "once the JVM is paused for more than 1 % of the time, or for longer than a request takes, its p99 holds "
+          "pauses. A young collection copies what survives it; with the serial collector that copy is most of the "
+          "pause.\n")
+        w("| scenario | conns | config | p99 ms | pauses/s | time paused | median pause ms | longest pause ms "
+          "| surviving each young collection MiB |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for scenario, c in _scenarios_and_connections(paused):
+            for config in _ordered([x for x in paused if x["scenario"] == scenario and x["connections"] == c],
+                                   "config"):
+                sel = _select(r, "main", scenario, c, config)
+                gc = [x["gc"] for x in sel if x.get("gc")]
+                w(f"| {scenario} | {c} | {config} | {_fmt(_values(sel, 'p99_ms'), 1)} | "
+                  f"{_fmt(_values(gc, 'per_second'), 1)} | "
+                  f"{_fmt([x * 100 for x in _values(gc, 'paused_share')], 1, ' %')} | "
+                  f"{_fmt(_values(gc, 'median_ms'), 1)} | {_fmt(_values(gc, 'max_ms'), 1)} | "
+                  f"{_fmt(_values(gc, 'survivors_mib'), 1)} |")
+        w("")
+
     variants = [v.partition(":") for v in s.get("variant", [])]
     if variants:
         w("## Variants\n")

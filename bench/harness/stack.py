@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import system
+from . import gclog, system
 
 # Paths inside the image (service/Dockerfile) and where the same files are in a built checkout.
 IMAGE_PATHS = {
@@ -295,9 +295,13 @@ class Service:
         self.env = env
         self.logs = logs
         self.process = None
+        self.gc_log = None
 
     def start(self, label):
-        self.process = Process(f"service {self.config}", self.command, self.env,
+        gc_log = os.path.join(self.logs, f"gc-{self.config}-{label}.log")
+        self.gc_log = gclog.GcLog(gc_log)
+        command = [self.command[0], gclog.FLAG.format(path=gc_log)] + self.command[1:]
+        self.process = Process(f"service {self.config}", command, self.env,
                                os.path.join(self.logs, f"service-{self.config}-{label}.log"), self.root)
         return self.process.await_http_ok(f"http://127.0.0.1:{self.admin_port}/healthcheck", 300)
 
