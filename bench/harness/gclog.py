@@ -12,7 +12,7 @@ import statistics
 # is never rotated, so that a window's pauses are never split across two files.
 FLAG = "-Xlog:gc,gc+heap:file={path}:timemillis,tags:filecount=0"
 
-_PAUSE = re.compile(r"^\[(\d+)ms\]\[gc\s*\] GC\((\d+)\) Pause .* (\d+(?:\.\d+)?)ms$")
+_PAUSE = re.compile(r"^\[(\d+)ms\]\[gc\s*\] GC\((\d+)\) Pause (\w+).* (\d+(?:\.\d+)?)ms$")
 # Serial's young generation after a collection: what survived it.
 _YOUNG = re.compile(r"^\[\d+ms\]\[gc,heap\s*\] GC\((\d+)\) DefNew: \d+K\(\d+K\)->(\d+)K")
 
@@ -26,7 +26,8 @@ class GcLog:
         self.survivors_kib = {}
 
     def read(self):
-        """[(end of the pause in epoch seconds, pause ms, KiB that survived it or None)] since the last read."""
+        """[(end of the pause in epoch seconds, pause ms, KiB that survived it or None, full collection?)] since
+        the last read."""
         try:
             with open(self.path, "rb") as f:
                 f.seek(self.offset)
@@ -45,18 +46,20 @@ class GcLog:
             if pause:
                 # The heap lines of a collection come before its pause line.
                 survived = self.survivors_kib.pop(pause.group(2), None)
-                pauses.append((int(pause.group(1)) / 1000, float(pause.group(3)), survived))
+                pauses.append((int(pause.group(1)) / 1000, float(pause.group(4)), survived,
+                               pause.group(3) == "Full"))
         return pauses
 
 
 def summary(pauses, start, end):
     """The pauses that ended within [start, end] (epoch seconds), as a measurement records them."""
-    inside = [(ms, kib) for at, ms, kib in pauses if start <= at <= end]
+    inside = [(ms, kib, full) for at, ms, kib, full in pauses if start <= at <= end]
     seconds = max(end - start, 1e-9)
-    durations = [ms for ms, _ in inside]
-    survived = [kib for _, kib in inside if kib is not None]
+    durations = [ms for ms, _, _ in inside]
+    survived = [kib for _, kib, _ in inside if kib is not None]
     return {
         "pauses": len(inside),
+        "full": sum(1 for _, _, full in inside if full),
         "per_second": round(len(inside) / seconds, 2),
         "paused_share": round(sum(durations) / 1000 / seconds, 4),
         "median_ms": round(statistics.median(durations), 2) if durations else None,

@@ -253,8 +253,8 @@ def render(r):
           "pauses. A young collection copies what survives it; with the serial collector that copy is most of the "
           "pause.\n")
         w("| scenario | conns | config | p99 ms | pauses/s | time paused | median pause ms | longest pause ms "
-          "| surviving each young collection MiB |")
-        w("|---|---|---|---|---|---|---|---|---|")
+          "| full collections | surviving each young collection MiB |")
+        w("|---|---|---|---|---|---|---|---|---|---|")
         for scenario, c in _scenarios_and_connections(paused):
             for config in _ordered([x for x in paused if x["scenario"] == scenario and x["connections"] == c],
                                    "config"):
@@ -264,6 +264,7 @@ def render(r):
                   f"{_fmt(_values(gc, 'per_second'), 1)} | "
                   f"{_fmt([x * 100 for x in _values(gc, 'paused_share')], 1, ' %')} | "
                   f"{_fmt(_values(gc, 'median_ms'), 1)} | {_fmt(_values(gc, 'max_ms'), 1)} | "
+                  f"{sum(x['full'] for x in gc) if all('full' in x for x in gc) else 'n/a'} | "
                   f"{_fmt(_values(gc, 'survivors_mib'), 1)} |")
         w("")
 
