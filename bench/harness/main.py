@@ -679,7 +679,7 @@ def _gc_text(gc):
     if not gc["pauses"]:
         return "no GC pause"
     return (f"GC {gc['per_second']:.1f} pauses/s, {gc['paused_share']:.1%} of the time paused, "
-            f"median {gc['median_ms']:.1f} ms, longest {gc['max_ms']:.1f} ms, {gc.get('full', 0)} full"
+            f"median {gc['median_ms']:.1f} ms, longest {gc['max_ms']:.1f} ms, {gc['full']} full"
             + (f", {gc['survivors_mib']:.1f} MiB surviving each" if gc["survivors_mib"] is not None else ""))
 
 
